@@ -1,0 +1,159 @@
+"""sphinx-standoff: critical editions in Sphinx from faithful transcriptions and stand-off annotations.
+
+Name it in ``conf.py`` (``extensions = ["sphinx_standoff"]``), point ``standoff_sources`` and
+``standoff_annotations`` at the folders, and give each source a page holding
+``standoff-source`` with the source's id. Nothing here knows about any particular edition.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.typing import ExtensionMetadata
+
+from .directives import SourceDirective
+from .domain import StandoffDomain
+from .edition import Edition, load_edition
+from .render_html import HTML_VISITORS
+from .state import edition_of, set_edition
+from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
+
+__version__ = "0.1.0"
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def _resolve(app: Sphinx, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else (Path(app.confdir) / path).resolve()
+
+
+def bib_keys(app: Sphinx) -> set[str] | None:
+    """The (lower-cased) keys of ``bibtex_bibfiles``, or ``None`` when the project has no bibliography."""
+    files = getattr(app.config, "bibtex_bibfiles", None)
+    if not files:
+        return None
+    from pybtex.database import parse_file
+    from pybtex.scanner import PybtexError
+
+    keys: set[str] = set()
+    for name in files:
+        path = Path(app.srcdir) / name
+        try:
+            data = parse_file(str(path), "bibtex")
+        except (OSError, PybtexError) as exc:
+            logger.warning(__("cannot read bibliography %s: %s"), path, exc, type="standoff", subtype="bibliography")
+            continue
+        keys.update(key.lower() for key in data.entries.keys())
+    return keys
+
+
+def load(app: Sphinx) -> None:
+    """Load, validate and anchor the whole edition; report every problem with its file and line."""
+    config = app.config
+    checker = BodyChecker(
+        getattr(app.env, "myst_config", None),
+        allowed_roles=config.standoff_allowed_roles,
+        allowed_directives=config.standoff_allowed_directives,
+    )
+    edition = load_edition(
+        _resolve(app, config.standoff_sources),
+        _resolve(app, config.standoff_annotations),
+        bib_keys(app),
+        checker,
+    )
+    for diagnostic in edition.diagnostics:
+        who = f"{diagnostic.annotation}: " if diagnostic.annotation else ""
+        logger.warning(
+            "%s%s", who, diagnostic.message, location=diagnostic.location, type="standoff", subtype=diagnostic.code
+        )
+    set_edition(app.env, edition)
+
+
+def outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages whose source or annotations changed since they were read."""
+    edition = edition_of(env)
+    if edition is None:
+        return []
+    domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
+    stale = []
+    for source_id, docname in domain.pages.items():
+        if domain.fingerprints.get(docname) != edition.fingerprint(source_id):
+            stale.append(docname)
+    return sorted(stale)
+
+
+def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every source has a page, so every annotation has somewhere to appear."""
+    edition: Edition | None = edition_of(env)
+    if edition is None:
+        return
+    domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
+    for source_id, source in sorted(edition.sources.items()):
+        if domain.page_of(source_id) is not None:
+            continue
+        logger.warning(
+            __("source %r has no page: add a page with the standoff-source directive"),
+            source_id,
+            location=f"{source.path}:{source.field_lines.get('id', 1)}",
+            type="standoff",
+            subtype="missing-page",
+        )
+        for located, _ in edition.by_source.get(source_id, []):
+            logger.warning(
+                __("%s: annotates source %r, which has no page, so it would not appear"),
+                located.id,
+                source_id,
+                location=located.location,
+                type="standoff",
+                subtype="missing-page",
+            )
+
+
+def copy_static(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(STATIC.iterdir()):
+        if path.is_file():
+            shutil.copyfile(path, target / path.name)
+
+
+def add_assets(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.add_css_file("standoff.css")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("myst_parser")
+    app.add_config_value("standoff_sources", "../sources", "env", types=frozenset({str}))
+    app.add_config_value("standoff_annotations", "../annotations", "env", types=frozenset({str}))
+    app.add_config_value(
+        "standoff_allowed_roles", DEFAULT_ALLOWED_ROLES, "env", types=frozenset({tuple, list})
+    )
+    app.add_config_value(
+        "standoff_allowed_directives", DEFAULT_ALLOWED_DIRECTIVES, "env", types=frozenset({tuple, list})
+    )
+    app.add_domain(StandoffDomain)
+    app.add_directive("standoff-source", SourceDirective)
+    for node, visitors in HTML_VISITORS.items():
+        app.add_node(node, html=visitors)
+    app.connect("builder-inited", load, priority=600)
+    app.connect("builder-inited", add_assets)
+    app.connect("env-get-outdated", outdated)
+    app.connect("env-check-consistency", check_consistency)
+    app.connect("build-finished", copy_static)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

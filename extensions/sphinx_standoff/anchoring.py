@@ -1,0 +1,188 @@
+"""Finding the passage a selector quotes.
+
+Matching is exact except in three documented ways: Unicode NFC normalisation, any run of whitespace equals one
+space, and curly quotes equal straight ones. Paragraph boundaries count as whitespace for ``prefix`` and
+``suffix``, but the ``exact`` text must lie inside one paragraph. Only the target source is searched.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .transcription import Source
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised for matching, and for each character of the result its offset in ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            out.append(" ")
+            index.append(i)
+            i = j
+            continue
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        if j - i > 1 or not cluster.isascii():
+            cluster = unicodedata.normalize("NFC", cluster)
+        for c in cluster.translate(_QUOTES):
+            out.append(c)
+            index.append(i)
+        i = j
+    return "".join(out), index
+
+
+def fold(text: str) -> str:
+    """The normalised form of ``text``, without the offsets."""
+    return normalise(text)[0]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a selector landed: paragraph number and character offsets in that paragraph's text."""
+
+    source: str
+    paragraph: int
+    start: int
+    end: int
+
+
+class AnchorError(Exception):
+    """The selector does not choose exactly one passage; the message says why and what to do."""
+
+
+class SourceText:
+    """A source's text prepared for matching; built once per source per build."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        parts: list[str] = []
+        self._starts: list[int] = []  # offset in the joined text where each paragraph begins
+        offset = 0
+        for paragraph in source.paragraphs:
+            self._starts.append(offset)
+            parts.append(paragraph.text)
+            offset += len(paragraph.text) + 1
+        joined = "\n".join(parts)
+        self.folded, self._index = normalise(joined)
+        self._index.append(len(joined))
+        self._folded_paragraphs: list[str] | None = None
+
+    def _locate(self, original: int) -> tuple[int, int]:
+        """Paragraph number (1-based) and offset in that paragraph for an offset in the joined text."""
+        p = bisect_right(self._starts, original) - 1
+        return p + 1, original - self._starts[p]
+
+    def occurrences(self, exact: str) -> list[int]:
+        """Start offsets (in the folded text) of every occurrence of folded ``exact``."""
+        needle = fold(exact)
+        found: list[int] = []
+        start = self.folded.find(needle)
+        while start != -1:
+            found.append(start)
+            start = self.folded.find(needle, start + 1)
+        return found
+
+    def anchor(self, exact: str, prefix: str | None = None, suffix: str | None = None) -> Anchor:
+        needle = fold(exact)
+        if not needle.strip():
+            raise AnchorError("exact is empty once whitespace is ignored")
+        hits = self.occurrences(exact)
+        if not hits:
+            raise AnchorError(f"exact {_show(exact)} not found in source {self.source.id!r}; {self.closest(exact)}")
+        candidates = hits
+        if prefix or suffix:
+            candidates = [h for h in hits if self._context_matches(h, len(needle), prefix, suffix)]
+            if not candidates:
+                where = ", ".join(self._describe(h, len(needle)) for h in hits[:5])
+                raise AnchorError(
+                    f"exact {_show(exact)} occurs in source {self.source.id!r} ({where}), "
+                    "but never with the given prefix/suffix"
+                )
+        if len(candidates) > 1:
+            where = ", ".join(self._describe(h, len(needle)) for h in candidates[:8])
+            raise AnchorError(
+                f"exact {_show(exact)} occurs {len(candidates)} times in source {self.source.id!r} "
+                f"({where}); add a prefix or suffix (the text just before or after it) to choose one"
+            )
+        hit = candidates[0]
+        begin = self._index[hit]
+        end = self._index[hit + len(needle) - 1] + 1
+        # the last character may be a run of whitespace folded to one; keep the anchor tight
+        p1, o1 = self._locate(begin)
+        p2, o2 = self._locate(end - 1)
+        if p1 != p2:
+            raise AnchorError(
+                f"exact {_show(exact)} runs from ¶{p1} into ¶{p2}; an annotation attaches inside one paragraph"
+            )
+        return Anchor(self.source.id, p1, o1, o2 + 1)
+
+    def _context_matches(self, hit: int, length: int, prefix: str | None, suffix: str | None) -> bool:
+        if prefix:
+            want = fold(prefix).rstrip()
+            if not self.folded[:hit].rstrip().endswith(want):
+                return False
+        if suffix:
+            want = fold(suffix).lstrip()
+            if not self.folded[hit + length :].lstrip().startswith(want):
+                return False
+        return True
+
+    def _describe(self, hit: int, length: int) -> str:
+        paragraph, _ = self._locate(self._index[hit])
+        before = self.folded[max(0, hit - 25) : hit]
+        after = self.folded[hit + length : hit + length + 25]
+        return f"¶{paragraph} after {_show(before.lstrip())} and before {_show(after.rstrip())}"
+
+    def closest(self, exact: str) -> str:
+        """Name the passage of this source that comes closest to ``exact``."""
+        needle = fold(exact)
+        if self._folded_paragraphs is None:
+            self._folded_paragraphs = [fold(p.text) for p in self.source.paragraphs]
+        best: tuple[float, int, str] | None = None
+        for number, text in enumerate(self._folded_paragraphs, start=1):
+            if not text:
+                continue
+            alignment = fuzz.partial_ratio_alignment(needle, text, score_cutoff=best[0] if best else 0)
+            if alignment is None:
+                continue
+            if best is None or alignment.score > best[0]:
+                best = (alignment.score, number, text[alignment.dest_start : alignment.dest_end])
+        if best is None:
+            return "the source has no text"
+        return f"the closest passage is ¶{best[1]}: {_show(best[2])} ({best[0]:.0f}% similar)"
+
+
+def _show(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

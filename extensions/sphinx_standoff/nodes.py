@@ -1,0 +1,42 @@
+"""The docutils nodes an edition page is made of.
+
+Each subclasses a standard docutils node, so a builder without a visitor of its own falls back to the standard
+one (Sphinx dispatches along the class hierarchy) and nothing is lost; HTML gets dedicated visitors in
+``render_html``. Editorial notes are real ``footnote`` nodes, not custom ones, so every builder prints them.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class standoff_text(nodes.container):
+    """The transcribed text of a source."""
+
+
+class standoff_paratext(nodes.container):
+    """A block of paratext (``kind`` attribute: cookie-notice, caption …), kept and marked, folded in HTML."""
+
+
+class standoff_docnotes(nodes.container):
+    """The document's own notes, as printed with it (distinct from the editors' notes)."""
+
+
+class standoff_pnum(nodes.inline):
+    """A paragraph's number, linking to the paragraph's own anchor (``number``, ``refid``)."""
+
+
+class standoff_mark(nodes.inline):
+    """Text that one or more annotations are about (``annotations``: their ids)."""
+
+
+class standoff_emendation(nodes.inline):
+    """An emended passage: the editors' reading as text; ``sic`` holds what the source reads."""
+
+
+class standoff_pagebreak(nodes.inline):
+    """A printed page break of the original, such as ``[Page 892]``."""
+
+
+class standoff_inline_paratext(nodes.inline):
+    """Paratext inside a paragraph (a stray image URL)."""

@@ -1,0 +1,294 @@
+"""Reading transcription files: provenance front matter, numbered paragraphs, and the little markup they allow.
+
+A transcription keeps every word of the received text. Its only markup is
+
+* block fences, ``::: role key=value`` … ``:::``, giving the paragraphs inside them a role
+  (``headline``, ``paratext kind=cookie-notice``, ``docnotes`` …);
+* inline roles, ``{name}`received text```, whose content is received text: ``noteref`` (a call of the
+  document's own note), ``pb`` (a printed page break), ``paratext`` (paratext inside a paragraph).
+
+Paragraphs are separated by blank lines and numbered in order, whatever their role. The *text* of a paragraph
+(what selectors match) leaves out the inline markers; its *received text* puts them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import yamlsource
+from .diagnostics import Diagnostic, DiagnosticError
+from .model import SourceMeta
+from .validation import describe_validation_error
+
+BLOCK_ROLES = frozenset(
+    {
+        "body",
+        "headline",
+        "standfirst",
+        "byline",
+        "dateline",
+        "heading",
+        "salutation",
+        "closing",
+        "signature",
+        "address",
+        "docnotes",
+        "paratext",
+        "editorial-header",
+    }
+)
+INLINE_ROLES = frozenset({"noteref", "pb", "paratext"})
+
+_FENCE = re.compile(r"^:::\s*(?P<role>[A-Za-z][\w-]*)?(?P<attrs>.*)$")
+_ATTR = re.compile(r"([A-Za-z][\w-]*)=(\"[^\"]*\"|\S+)")
+_INLINE = re.compile(r"\{(?P<role>[A-Za-z][\w-]*)\}`(?P<content>[^`]*)`")
+_NOTE_NUMBER = re.compile(r"^\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An inline marker at ``offset`` in its paragraph's text: a note call, page break or inline paratext."""
+
+    kind: str
+    content: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    role: str
+    attrs: tuple[tuple[str, str], ...]
+    text: str
+    markers: tuple[Marker, ...]
+    line: int
+    block: int
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+    @property
+    def received_text(self) -> str:
+        """The paragraph as received: its text with the markers' content put back."""
+        out: list[str] = []
+        last = 0
+        for marker in self.markers:
+            out.append(self.text[last : marker.offset])
+            out.append(marker.content)
+            last = marker.offset
+        out.append(self.text[last:])
+        return "".join(out)
+
+    @property
+    def docnote_number(self) -> str | None:
+        """For a paragraph of the document's own notes, the number it begins with."""
+        if self.role != "docnotes":
+            return None
+        if given := self.attr("n"):
+            return given
+        match = _NOTE_NUMBER.match(self.received_text)
+        return match.group(1) if match else None
+
+    def attr(self, name: str, default: str | None = None) -> str | None:
+        return dict(self.attrs).get(name, default)
+
+
+@dataclass
+class Source:
+    """A parsed transcription."""
+
+    meta: SourceMeta
+    path: Path
+    paragraphs: list[Paragraph]
+    received_path: Path
+    #: the line of the front matter field, by field name (for error locations)
+    field_lines: dict[str, int] = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def label(self) -> str:
+        return self.meta.short_title or self.meta.title
+
+    def paragraph(self, number: int) -> Paragraph:
+        return self.paragraphs[number - 1]
+
+    def received_words(self) -> list[str]:
+        """The words of the transcription as received (markup removed), for the fidelity check."""
+        return " ".join(p.received_text for p in self.paragraphs).split()
+
+    def docnote_numbers(self) -> set[str]:
+        return {n for p in self.paragraphs if (n := p.docnote_number)}
+
+
+def read_source(path: Path) -> Source:
+    """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError(Diagnostic(str(path), 1, 1, None, f"not UTF-8: {exc.reason}")) from None
+    lines = text.splitlines()
+    meta, field_lines, body_start = _front_matter(path, lines)
+    paragraphs = _body(path, lines, body_start)
+    received_path = (path.parent / meta.received.file).resolve()
+    if not received_path.is_file():
+        raise DiagnosticError(
+            Diagnostic(
+                str(path),
+                field_lines.get("received", 1),
+                1,
+                None,
+                f"received file {meta.received.file!r} not found (looked for {received_path})",
+            )
+        )
+    actual = hashlib.sha256(received_path.read_bytes()).hexdigest()
+    if actual != meta.received.sha256:
+        raise DiagnosticError(
+            Diagnostic(
+                str(path),
+                field_lines.get("received", 1),
+                1,
+                None,
+                f"SHA-256 of {meta.received.file} is {actual}, but the front matter says {meta.received.sha256}",
+            )
+        )
+    source = Source(meta, path, paragraphs, received_path, field_lines, hashlib.sha256(raw).hexdigest())
+    numbers = source.docnote_numbers()
+    for paragraph in paragraphs:
+        for marker in paragraph.markers:
+            if marker.kind == "noteref" and marker.content.strip() not in numbers:
+                raise DiagnosticError(
+                    Diagnostic(
+                        str(path),
+                        paragraph.line,
+                        1,
+                        None,
+                        f"note call {marker.content!r} in ¶{paragraph.number} has no note of that number "
+                        "in a docnotes block",
+                    )
+                )
+    return source
+
+
+def _front_matter(path: Path, lines: list[str]) -> tuple[SourceMeta, dict[str, int], int]:
+    if not lines or lines[0].strip() != "---":
+        raise DiagnosticError(Diagnostic(str(path), 1, 1, None, "a transcription must begin with '---' front matter"))
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise DiagnosticError(Diagnostic(str(path), 1, 1, None, "front matter is not closed by '---'")) from None
+    try:
+        data, marks = yamlsource.load("\n".join(lines[1:end]))
+    except yamlsource.YamlError as exc:
+        raise DiagnosticError(Diagnostic(str(path), exc.line + 1, exc.column, None, exc.message)) from None
+    field_lines = {
+        str(path[0]): line + 1 for path, (line, _) in marks.positions.items() if len(path) == 1 and path[0] != "<key>"
+    }
+    try:
+        meta = SourceMeta.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        line, column = marks.locate(error["loc"])
+        raise DiagnosticError(
+            Diagnostic(str(path), line + 1, column, None, "front matter: " + describe_validation_error(error))
+        ) from None
+    return meta, field_lines, end + 1
+
+
+def _body(path: Path, lines: list[str], start: int) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    role, attrs, fence_line = "body", (), 0
+    block = 0
+    chunk: list[str] = []
+    chunk_line = 0
+
+    def flush() -> None:
+        nonlocal chunk
+        if chunk:
+            paragraphs.append(_paragraph(path, " ".join(chunk), role, attrs, chunk_line, block, len(paragraphs) + 1))
+            chunk = []
+
+    for index in range(start, len(lines)):
+        line = lines[index]
+        lineno = index + 1
+        stripped = line.strip()
+        if stripped.startswith(":::"):
+            flush()
+            match = _FENCE.match(stripped)
+            if match is None:  # pragma: no cover - the pattern accepts any ':::' line
+                raise DiagnosticError(Diagnostic(str(path), lineno, 1, None, "malformed fence"))
+            if match.group("role") is None and not match.group("attrs").strip():
+                if role == "body":
+                    raise DiagnosticError(Diagnostic(str(path), lineno, 1, None, "':::' closes no open block"))
+                role, attrs = "body", ()
+                block += 1
+                continue
+            if role != "body":
+                raise DiagnosticError(
+                    Diagnostic(
+                        str(path), lineno, 1, None, f"block opened here, but the block of line {fence_line} is not closed"
+                    )
+                )
+            role = match.group("role") or ""
+            if role not in BLOCK_ROLES:
+                raise DiagnosticError(
+                    Diagnostic(
+                        str(path),
+                        lineno,
+                        5,
+                        None,
+                        f"unknown block role {role!r} (known: {', '.join(sorted(BLOCK_ROLES))})",
+                    )
+                )
+            attrs = tuple((k, v.strip('"')) for k, v in _ATTR.findall(match.group("attrs")))
+            fence_line = lineno
+            block += 1
+            continue
+        if not stripped:
+            flush()
+            continue
+        if not chunk:
+            chunk_line = lineno
+        chunk.append(stripped)
+    flush()
+    if role != "body":
+        raise DiagnosticError(Diagnostic(str(path), fence_line, 1, None, "block is not closed by ':::'"))
+    return paragraphs
+
+
+def _paragraph(
+    path: Path, raw: str, role: str, attrs: tuple[tuple[str, str], ...], line: int, block: int, number: int
+) -> Paragraph:
+    text: list[str] = []
+    markers: list[Marker] = []
+    length = 0
+    last = 0
+    for match in _INLINE.finditer(raw):
+        name = match.group("role")
+        if name not in INLINE_ROLES:
+            raise DiagnosticError(
+                Diagnostic(
+                    str(path),
+                    line,
+                    1,
+                    None,
+                    f"unknown inline role {{{name}}} (known: {', '.join(sorted(INLINE_ROLES))})",
+                )
+            )
+        before = raw[last : match.start()]
+        text.append(before)
+        length += len(before)
+        markers.append(Marker(name, match.group("content"), length))
+        last = match.end()
+    text.append(raw[last:])
+    return Paragraph(number, role, attrs, "".join(text), tuple(markers), line, block)

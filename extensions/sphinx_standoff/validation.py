@@ -1,0 +1,174 @@
+"""Checks on what contributors write, before anything of it reaches a document.
+
+Annotation bodies are untrusted MyST Markdown. They are tokenised with MyST's own Markdown parser (so that
+the check sees exactly what the build would render) and refused if they contain raw HTML, a directive, a role
+that is not allowed, an image, a heading, a footnote, or a link with a scheme other than http(s) or mailto.
+Citation keys are checked against the bibliography.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+DEFAULT_ALLOWED_ROLES = (
+    "cite",
+    "cite:p",
+    "cite:ps",
+    "cite:t",
+    "cite:ts",
+    "cite:ct",
+    "cite:cts",
+    "cite:cp",
+    "cite:cps",
+    "cite:year",
+    "cite:yearpar",
+    "cite:author",
+    "cite:authors",
+    "cite:authorpar",
+    "cite:text",
+    "cite:label",
+    "cite:labelpar",
+)
+DEFAULT_ALLOWED_DIRECTIVES: tuple[str, ...] = ()
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+_SCHEME = re.compile(r"^\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+_LINK_TARGET = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):|<([A-Za-z][A-Za-z0-9+.\-]*):[^>\s]*>")
+
+_REFUSED_TOKENS = {
+    "html_block": "raw HTML is not allowed in an annotation body",
+    "html_inline": "raw HTML is not allowed in an annotation body",
+    "front_matter": "front matter is not allowed in an annotation body",
+    "heading_open": "headings are not allowed in an annotation body",
+    "image": "images are not allowed in an annotation body",
+    "footnote_ref": "footnotes are not allowed in an annotation body (the annotation is itself a note)",
+    "footnote_block_open": "footnotes are not allowed in an annotation body (the annotation is itself a note)",
+    "math_block": "math blocks are not allowed in an annotation body",
+}
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """A problem in a body; ``line`` is 0-based within the body."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class CitedKey:
+    key: str
+    line: int
+
+
+def _parser(config: MdParserConfig | None) -> Any:
+    return create_md_parser(config or MdParserConfig(), RendererHTML)
+
+
+class BodyChecker:
+    """Tokenises bodies once and reports what is not allowed; collects the citation keys they use."""
+
+    def __init__(
+        self,
+        config: MdParserConfig | None = None,
+        allowed_roles: Iterable[str] = DEFAULT_ALLOWED_ROLES,
+        allowed_directives: Iterable[str] = DEFAULT_ALLOWED_DIRECTIVES,
+    ) -> None:
+        self._md = _parser(config)
+        self.allowed_roles = frozenset(allowed_roles)
+        self.allowed_directives = frozenset(allowed_directives)
+
+    def check(self, body: str) -> tuple[list[BodyProblem], list[CitedKey]]:
+        problems: list[BodyProblem] = []
+        keys: list[CitedKey] = []
+        for match in _LINK_TARGET.finditer(body):
+            scheme = (match.group(1) or match.group(2) or "").lower()
+            if scheme not in ALLOWED_SCHEMES:
+                line = body.count("\n", 0, match.start())
+                problems.append(BodyProblem(line, f"link scheme {scheme!r}: is not allowed (only http, https, mailto)"))
+        for token, line in _walk(self._md.parse(body)):
+            if token.type in _REFUSED_TOKENS:
+                problems.append(BodyProblem(line, _REFUSED_TOKENS[token.type]))
+            elif token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
+                name = token.info.strip()[1:].split("}", 1)[0].strip()
+                if name not in self.allowed_directives:
+                    problems.append(BodyProblem(line, f"directive {{{name}}} is not allowed in an annotation body"))
+            elif token.type == "myst_role":
+                name = token.meta.get("name", "")
+                if name not in self.allowed_roles:
+                    problems.append(BodyProblem(line, f"role {{{name}}} is not allowed in an annotation body"))
+                elif name.startswith("cite"):
+                    try:
+                        keys.extend(CitedKey(key, line) for key in cite_keys(token.content))
+                    except ValueError:
+                        problems.append(
+                            BodyProblem(
+                                line,
+                                f"malformed citation {token.content!r}: write key, {{pre}}key, key{{post}} "
+                                "or {pre}key{post}, separated by commas",
+                            )
+                        )
+            elif token.type == "link_open":
+                href = str(token.attrs.get("href", ""))
+                match = _SCHEME.match(href)
+                if match and match.group(1).lower() not in ALLOWED_SCHEMES:
+                    problems.append(BodyProblem(line, f"link to {href!r} is not allowed (only http, https, mailto)"))
+        return problems, keys
+
+
+def cite_keys(content: str) -> list[str]:
+    """The keys of a citation role's content, ``{see}key1{p. 3},key2`` → ``[key1, key2]``.
+
+    Parsed as sphinxcontrib-bibtex parses it; raises ``ValueError`` when it would refuse the content.
+    """
+    return [target.key for target in parse_citation_targets(content.strip())]
+
+
+def _walk(tokens: list[Token]) -> Iterator[tuple[Token, int]]:
+    line = 0
+    for token in tokens:
+        if token.map:
+            line = token.map[0]
+        yield token, line
+        if token.children:
+            offset = 0
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                yield child, line + offset
+
+
+def describe_validation_error(error: Any) -> str:
+    """A pydantic error, said as an editor would want to read it."""
+    loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+    # drop the union tag pydantic inserts into the location of a discriminated union
+    loc = [part for part in loc if part not in ("note", "emendation", "cross-reference")]
+    where = ".".join(loc)
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"missing required field {where!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {where!r}"
+    if kind == "union_tag_invalid":
+        expected = ctx.get("expected_tags", "")
+        return f"unknown kind {ctx.get('tag')!r} (expected one of: {expected})"
+    if kind == "union_tag_not_found":
+        return "missing required field 'kind'"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: {error.get('input')!r} does not match the pattern {ctx.get('pattern')}"
+    if kind == "string_too_long":
+        return f"{where}: too long (at most {ctx.get('max_length')} characters)"
+    if kind == "literal_error":
+        return f"{where}: {error.get('input')!r} is not one of {ctx.get('expected')}"
+    message = error.get("msg", "invalid value")
+    return f"{where}: {message}" if where else message

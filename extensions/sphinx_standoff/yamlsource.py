@@ -1,0 +1,133 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's ``SafeLoader`` already refuses tags that construct Python objects; on top of it this module
+
+* records the line and column of every mapping key and sequence item, so that a validation error can name
+  the line of the offending field (``Marks``);
+* refuses duplicate keys (PyYAML silently keeps the last one, which would lose an annotation field);
+* bounds nesting depth and the number of nodes, so that hostile input (deep nesting, alias bombs) fails
+  with a message instead of exhausting the stack or memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+Path = tuple[object, ...]
+
+
+class YamlError(Exception):
+    """A YAML document could not be loaded; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Marks:
+    """Line/column (1-based) of each value, by path of keys and indices from the document root."""
+
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: for block scalars (``|`` and ``>``), the content starts on the line after the indicator
+    block_scalars: set[Path] = field(default_factory=set)
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def content_line(self, path: Path) -> int:
+        """The line on which the text of the scalar at ``path`` starts."""
+        line, _ = self.locate(path)
+        return line + 1 if tuple(path) in self.block_scalars else line
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def load(text: str) -> tuple[Any, Marks]:
+    """Parse one YAML document into plain data (dicts, lists, scalars) and its ``Marks``."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or str(exc)
+            if exc.context:
+                problem = f"{problem} ({exc.context})"
+            raise YamlError(
+                f"malformed YAML: {problem}",
+                mark.line + 1 if mark else 1,
+                mark.column + 1 if mark else 1,
+            ) from None
+        except yaml.YAMLError as exc:
+            raise YamlError(f"malformed YAML: {exc}") from None
+        marks = Marks()
+        if root is None:
+            return None, marks
+        counter = [0]
+        data = _build(loader, root, (), 0, marks, counter)
+        return data, marks
+    finally:
+        loader.dispose()
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: Path, depth: int, marks: Marks, counter: list[int]
+) -> Any:
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise YamlError(f"YAML document too large (more than {MAX_NODES} values)", *_position(node))
+    if depth > MAX_DEPTH:
+        raise YamlError(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", *_position(node))
+    marks.positions.setdefault(path, _position(node))
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _MAP_TAG:
+            raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
+        loader.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, path + ("<key>",), depth + 1, marks, counter)
+            if not isinstance(key, str):
+                raise YamlError(f"mapping key {key!r} is not a string", *_position(key_node))
+            if key in result:
+                raise YamlError(f"duplicate key {key!r}", *_position(key_node))
+            marks.positions[path + (key,)] = _position(key_node)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                marks.block_scalars.add(path + (key,))
+            result[key] = _build(loader, value_node, path + (key,), depth + 1, marks, counter)
+            # a key's position is where the key is written, which is what an editor looks for
+            marks.positions[path + (key,)] = _position(key_node)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ_TAG:
+            raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
+        items = []
+        for index, item in enumerate(node.value):
+            marks.positions[path + (index,)] = _position(item)
+            items.append(_build(loader, item, path + (index,), depth + 1, marks, counter))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        problem = exc.problem or str(exc)
+        raise YamlError(f"YAML value refused: {problem}", *_position(node)) from None

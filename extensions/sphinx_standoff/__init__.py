@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import __
@@ -75,9 +76,7 @@ def load(app: Sphinx) -> None:
     set_edition(app.env, edition)
 
 
-def outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
+def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """Pages whose source or annotations changed since they were read."""
     edition = edition_of(env)
     if edition is None:
@@ -136,9 +135,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.add_config_value("standoff_sources", "../sources", "env", types=frozenset({str}))
     app.add_config_value("standoff_annotations", "../annotations", "env", types=frozenset({str}))
-    app.add_config_value(
-        "standoff_allowed_roles", DEFAULT_ALLOWED_ROLES, "env", types=frozenset({tuple, list})
-    )
+    app.add_config_value("standoff_allowed_roles", DEFAULT_ALLOWED_ROLES, "env", types=frozenset({tuple, list}))
     app.add_config_value(
         "standoff_allowed_directives", DEFAULT_ALLOWED_DIRECTIVES, "env", types=frozenset({tuple, list})
     )

@@ -175,7 +175,13 @@ class SourceText:
             if alignment is None:
                 continue
             if best is None or alignment.score > best[0]:
-                best = (alignment.score, number, text[alignment.dest_start : alignment.dest_end])
+                start, end = alignment.dest_start, alignment.dest_end
+                # widen to whole words, so the passage shown can be searched for
+                while start > 0 and not text[start - 1].isspace():
+                    start -= 1
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                best = (alignment.score, number, text[start:end])
         if best is None:
             return "the source has no text"
         return f"the closest passage is ¶{best[1]}: {_show(best[2])} ({best[0]:.0f}% similar)"

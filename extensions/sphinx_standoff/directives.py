@@ -52,8 +52,6 @@ class SourceDirective(SphinxDirective):
             )
             return []
         self.env.note_dependency(str(source.path))
-        markdown = partial(
-            render_markdown, document=self.state.document, config=getattr(self.env, "myst_config", None)
-        )
+        markdown = partial(render_markdown, document=self.state.document, config=getattr(self.env, "myst_config", None))
         page = SourcePage(edition, source, lambda text, path, line: markdown(text, source=path, line=line))
         return [page.build()]

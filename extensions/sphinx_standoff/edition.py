@@ -88,9 +88,11 @@ def load_edition(
 ) -> Edition:
     diagnostics: list[Diagnostic] = []
     sources = _load_sources(sources_dir, diagnostics)
-    files = sorted(
-        p for p in annotations_dir.rglob("*") if p.suffix in ANNOTATION_SUFFIXES and p.is_file()
-    ) if annotations_dir.is_dir() else []
+    files = (
+        sorted(p for p in annotations_dir.rglob("*") if p.suffix in ANNOTATION_SUFFIXES and p.is_file())
+        if annotations_dir.is_dir()
+        else []
+    )
     if not annotations_dir.is_dir():
         diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
     located: list[Located] = []
@@ -182,7 +184,9 @@ def _load_file(path: Path, diagnostics: list[Diagnostic]) -> tuple[list[Located]
         if "kind" in raw and raw["kind"] not in KINDS:
             kline, kcol = marks.locate(("annotations", index, "kind"))
             diagnostics.append(
-                Diagnostic(where, kline, kcol, ident, f"unknown kind {raw['kind']!r} (expected one of: {', '.join(KINDS)})")
+                Diagnostic(
+                    where, kline, kcol, ident, f"unknown kind {raw['kind']!r} (expected one of: {', '.join(KINDS)})"
+                )
             )
             continue
         try:
@@ -219,9 +223,7 @@ def _unique(items: Iterable[Located], diagnostics: list[Diagnostic]) -> list[Loc
     return kept
 
 
-def _check_body(
-    item: Located, checker: BodyChecker, bib_keys: set[str] | None, diagnostics: list[Diagnostic]
-) -> bool:
+def _check_body(item: Located, checker: BodyChecker, bib_keys: set[str] | None, diagnostics: list[Diagnostic]) -> bool:
     texts = [getattr(item.annotation, "body", None)]
     ok = True
     for body in texts:

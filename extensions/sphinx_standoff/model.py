@@ -8,7 +8,7 @@ Anchoring to the text (where a selector lands) is not the model's business: see 
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -120,7 +120,7 @@ class CrossReference(_AnnotationBase):
     body: Body | None = None
 
 
-Annotation = Annotated[Union[Note, Emendation, CrossReference], Field(discriminator="kind")]
+Annotation = Annotated[Note | Emendation | CrossReference, Field(discriminator="kind")]
 KINDS: tuple[str, ...] = ("note", "emendation", "cross-reference")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import pairwise
 
 from docutils import nodes
 from sphinx import addnodes
@@ -156,9 +157,7 @@ class SourcePage:
         ids = [paragraph.anchor]
         if paragraph.docnote_number:
             ids.append(f"docnote-{paragraph.docnote_number}")
-        para = nodes.paragraph(
-            ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"]
-        )
+        para = nodes.paragraph(ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"])
         para.source, para.line = str(self.source.path), paragraph.line
         para += sn.standoff_pnum("", str(paragraph.number), refid=paragraph.anchor, number=paragraph.number)
         text = paragraph.text
@@ -180,25 +179,28 @@ class SourcePage:
             hit = inside_emendation(anchor.end)
             refs_at[hit[1] if hit else anchor.end].append((loc, index))
         points = {0, len(text)} | set(markers_at) | set(refs_at)
-        for loc, _index, anchor in entries:
+        for start, end in paragraph.paratext:
+            points.update((start, end))
+        for _loc, _index, anchor in entries:
             points.update((anchor.start, anchor.end))
         cuts = sorted(p for p in points if inside_emendation(p) is None)
 
         others = [(a, loc) for loc, _, a in entries if not isinstance(loc.annotation, Emendation)]
         self._emit_markers(para, markers_at.get(0, []))
-        for begin, end in zip(cuts, cuts[1:]):
+        for begin, end in pairwise(cuts):
             emendation = next(((s, e, loc) for s, e, loc in emendations if s == begin), None)
-            covering = sorted(
-                {loc.id for a, loc in others if a.start <= begin and end <= a.end}
-            )
+            covering = sorted({loc.id for a, loc in others if a.start <= begin and end <= a.end})
+            piece: nodes.Node
             if emendation is not None:
-                para += self._emendation(emendation[2], text[begin:end], covering)
+                piece = self._emendation(emendation[2], text[begin:end], covering)
             elif covering:
-                mark = sn.standoff_mark("", text[begin:end], classes=["standoff-mark"])
-                mark["annotations"] = covering
-                para += mark
+                piece = sn.standoff_mark("", text[begin:end], classes=["standoff-mark"])
+                piece["annotations"] = covering
             else:
-                para += nodes.Text(text[begin:end])
+                piece = nodes.Text(text[begin:end])
+            if any(start <= begin and end <= stop for start, stop in paragraph.paratext):
+                piece = sn.standoff_inline_paratext("", "", piece, classes=["standoff-paratext-inline"])
+            para += piece
             for loc, index in refs_at.get(end, []):
                 para += self._noteref(loc, index)
             self._emit_markers(para, markers_at.get(end, []))
@@ -209,14 +211,10 @@ class SourcePage:
         for marker in markers:
             if marker.kind == "noteref":
                 number = marker.content.strip()
-                ref = nodes.reference(
-                    "", marker.content, refid=f"docnote-{number}", classes=["standoff-docnote-ref"]
-                )
+                ref = nodes.reference("", marker.content, refid=f"docnote-{number}", classes=["standoff-docnote-ref"])
                 para += nodes.superscript("", "", ref, classes=["standoff-docnote-call"])
-            elif marker.kind == "pb":
-                para += sn.standoff_pagebreak("", marker.content, classes=["standoff-pb"])
             else:
-                para += sn.standoff_inline_paratext("", marker.content, classes=["standoff-paratext-inline"])
+                para += sn.standoff_pagebreak("", marker.content, classes=["standoff-pb"])
 
     def _emendation(self, located: Located, sic: str, covering: list[str]) -> sn.standoff_emendation:
         annotation = located.annotation

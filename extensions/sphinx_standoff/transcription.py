@@ -8,7 +8,8 @@ A transcription keeps every word of the received text. Its only markup is
   document's own note), ``pb`` (a printed page break), ``paratext`` (paratext inside a paragraph).
 
 Paragraphs are separated by blank lines and numbered in order, whatever their role. The *text* of a paragraph
-(what selectors match) leaves out the inline markers; its *received text* puts them back.
+(what selectors match) leaves out note calls and page breaks, which belong to the printed document's apparatus,
+not to its text; inline paratext stays in it, marked. The *received text* puts the markers back.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class Paragraph:
     markers: tuple[Marker, ...]
     line: int
     block: int
+    #: (start, end) offsets in ``text`` of inline paratext, which is text (it can be selected) but marked
+    paratext: tuple[tuple[int, int], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -236,7 +239,11 @@ def _body(path: Path, lines: list[str], start: int) -> list[Paragraph]:
             if role != "body":
                 raise DiagnosticError(
                     Diagnostic(
-                        str(path), lineno, 1, None, f"block opened here, but the block of line {fence_line} is not closed"
+                        str(path),
+                        lineno,
+                        1,
+                        None,
+                        f"block opened here, but the block of line {fence_line} is not closed",
                     )
                 )
             role = match.group("role") or ""
@@ -271,6 +278,7 @@ def _paragraph(
 ) -> Paragraph:
     text: list[str] = []
     markers: list[Marker] = []
+    spans: list[tuple[int, int]] = []
     length = 0
     last = 0
     for match in _INLINE.finditer(raw):
@@ -288,7 +296,13 @@ def _paragraph(
         before = raw[last : match.start()]
         text.append(before)
         length += len(before)
-        markers.append(Marker(name, match.group("content"), length))
+        content = match.group("content")
+        if name == "paratext":
+            spans.append((length, length + len(content)))
+            text.append(content)
+            length += len(content)
+        else:
+            markers.append(Marker(name, content, length))
         last = match.end()
     text.append(raw[last:])
-    return Paragraph(number, role, attrs, "".join(text), tuple(markers), line, block)
+    return Paragraph(number, role, attrs, "".join(text), tuple(markers), line, block, tuple(spans))

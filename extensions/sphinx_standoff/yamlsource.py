@@ -70,6 +70,10 @@ def load(text: str) -> tuple[Any, Marks]:
             problem = exc.problem or str(exc)
             if exc.context:
                 problem = f"{problem} ({exc.context})"
+            if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
+                # an error found only at the end of the file is reported where the unclosed thing began
+                problem = f"{problem}, never closed"
+                mark = exc.context_mark
             raise YamlError(
                 f"malformed YAML: {problem}",
                 mark.line + 1 if mark else 1,
@@ -91,9 +95,7 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(
-    loader: yaml.SafeLoader, node: yaml.Node, path: Path, depth: int, marks: Marks, counter: list[int]
-) -> Any:
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, depth: int, marks: Marks, counter: list[int]) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlError(f"YAML document too large (more than {MAX_NODES} values)", *_position(node))

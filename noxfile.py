@@ -1,0 +1,47 @@
+"""Sessions: ``html`` builds the reading edition, ``tests`` runs the test suite, ``lint`` checks the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+HTML = ROOT / "docs" / "_build" / "html"
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build the HTML edition with warnings as errors into docs/_build/html."""
+    session.install("-e", ".")
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "-d",
+        "docs/_build/doctrees",
+        "docs",
+        str(HTML),
+        *session.posargs,
+    )
+    session.log(f"The HTML edition is at {HTML / 'index.html'}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (it builds the full edition too)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

@@ -1,0 +1,75 @@
+"""The full edition builds with warnings as errors, and nothing in annotations/ is lost on the way."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, Built
+from sphinx_standoff import yamlsource
+from sphinx_standoff.transcription import read_source
+
+SOURCE_PAGES = sorted(p.stem for p in (PROJECT / "sources").glob("*.txt"))
+
+
+def declared_annotations() -> list[dict]:
+    found = []
+    for path in sorted((PROJECT / "annotations").rglob("*.yaml")):
+        data, _ = yamlsource.load(path.read_text(encoding="utf-8"))
+        found.extend(data["annotations"])
+    return found
+
+
+def test_edition_builds_with_warnings_as_errors(edition: Built) -> None:
+    assert edition.status == 0, edition.output
+
+
+@pytest.mark.parametrize("source_id", SOURCE_PAGES)
+def test_every_paragraph_of_every_source_is_numbered_and_anchored(edition: Built, source_id: str) -> None:
+    source = read_source(PROJECT / "sources" / f"{source_id}.txt")
+    page = edition.html(f"sources/{source_id}.html")
+    ids = [p["id"] for p in page.select("p.standoff-para")]
+    assert ids == [f"p{n}" for n in range(1, len(source.paragraphs) + 1)]
+
+
+def test_at_least_forty_annotations_cover_all_five_sources() -> None:
+    annotations = declared_annotations()
+    assert len(annotations) >= 40
+    targeted = set()
+    for annotation in annotations:
+        for target in annotation.get("targets") or [annotation["target"]]:
+            targeted.add(target["source"])
+    assert targeted == set(SOURCE_PAGES)
+
+
+def test_every_annotation_appears_in_the_output(edition: Built) -> None:
+    declared = declared_annotations()
+    rendered: Counter[str] = Counter()
+    for source_id in SOURCE_PAGES:
+        page = edition.html(f"sources/{source_id}.html")
+        for note in page.select("aside.standoff-note"):
+            rendered[note["id"].removeprefix("ann-")] += 1
+    expected: Counter[str] = Counter()
+    for annotation in declared:
+        targets = annotation.get("targets")
+        if targets:
+            for index in range(len(targets)):
+                expected[f"{annotation['id']}-{index + 1}"] += 1
+        else:
+            expected[annotation["id"]] += 1
+    assert rendered == expected
+    assert len({a["id"] for a in declared}) == len(declared)
+
+
+def test_cross_references_resolve_to_paragraph_anchors(edition: Built) -> None:
+    checked = 0
+    for source_id in SOURCE_PAGES:
+        page = edition.html(f"sources/{source_id}.html")
+        for note in page.select("aside.standoff-cross-reference"):
+            for link in note.select("p.standoff-compare a.reference"):
+                target_page, _, anchor = link["href"].partition("#")
+                target = edition.html(str(Path("sources") / target_page)) if target_page else page
+                assert target.find(id=anchor) is not None, link["href"]
+                checked += 1
+    assert checked > 0

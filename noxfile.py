@@ -16,7 +16,7 @@ HTML = ROOT / "docs" / "_build" / "html"
 @nox.session
 def html(session: nox.Session) -> None:
     """Build the HTML edition with warnings as errors into docs/_build/html."""
-    session.install("-e", ".")
+    session.install("-e", ".[edition]")
     session.run(
         "sphinx-build",
         "-W",

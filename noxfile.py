@@ -45,3 +45,10 @@ def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """The fast checker: load, validate and anchor every annotation without building (``standoff check``)."""
+    session.install("-e", ".")
+    session.run("standoff", "check", *session.posargs)

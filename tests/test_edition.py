@@ -33,17 +33,33 @@ def test_every_paragraph_of_every_source_is_numbered_and_anchored(edition: Built
     assert ids == [f"p{n}" for n in range(1, len(source.paragraphs) + 1)]
 
 
-def test_at_least_forty_annotations_cover_all_five_sources() -> None:
+FIVE = {
+    "sietzen-1997-10-02-spacedaily",
+    "smithsonian-2018-space-exploration",
+    "space-alliance-feature",
+    "kennedy-1962-03-07-letter",
+    "rusk-frus-xxv-391",
+}
+
+
+def selectors(annotation: dict) -> list[dict]:
+    """The passages an annotation points at, in the order the extension numbers them."""
+    if annotation["kind"] == "quotation":
+        return [annotation["target"], annotation["quoted"]]
+    if "targets" in annotation:
+        return annotation["targets"]
+    return [annotation["target"]] if annotation.get("target") else []
+
+
+def test_at_least_forty_annotations_cover_all_five_accounts() -> None:
     annotations = declared_annotations()
     assert len(annotations) >= 40
-    targeted = set()
-    for annotation in annotations:
-        for target in annotation.get("targets") or [annotation["target"]]:
-            targeted.add(target["source"])
-    assert targeted == set(SOURCE_PAGES)
+    targeted = {target["source"] for annotation in annotations for target in selectors(annotation)}
+    assert targeted >= FIVE
 
 
 def test_every_annotation_appears_in_the_output(edition: Built) -> None:
+    """Each annotation is shown at each of its passages, and events, claims and discrepancies on their pages."""
     declared = declared_annotations()
     rendered: Counter[str] = Counter()
     for source_id in SOURCE_PAGES:
@@ -52,14 +68,21 @@ def test_every_annotation_appears_in_the_output(edition: Built) -> None:
             rendered[note["id"].removeprefix("ann-")] += 1
     expected: Counter[str] = Counter()
     for annotation in declared:
-        targets = annotation.get("targets")
-        if targets:
-            for index in range(len(targets)):
-                expected[f"{annotation['id']}-{index + 1}"] += 1
-        else:
+        passages = selectors(annotation)
+        if len(passages) == 1:
             expected[annotation["id"]] += 1
+        else:
+            for index in range(len(passages)):
+                expected[f"{annotation['id']}-{index + 1}"] += 1
     assert rendered == expected
     assert len({a["id"] for a in declared}) == len(declared)
+    chronology = edition.html("chronology.html")
+    register = edition.html("register.html")
+    for annotation in declared:
+        if annotation["kind"] in ("event", "claim"):
+            assert chronology.find(id=f"ann-{annotation['id']}") is not None, annotation["id"]
+        if annotation["kind"] == "discrepancy":
+            assert register.find(id=f"d-{annotation['id']}") is not None, annotation["id"]
 
 
 def test_cross_references_resolve_to_paragraph_anchors(edition: Built) -> None:

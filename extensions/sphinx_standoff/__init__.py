@@ -16,11 +16,13 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
-from .directives import SourceDirective
+from .comparison import analyse
+from .directives import ChronologyDirective, ComparisonDirective, RegisterDirective, SourceDirective
 from .domain import StandoffDomain
 from .edition import Edition, load_edition
-from .render_html import HTML_VISITORS
-from .state import edition_of, set_edition
+from .nodes import standoff_filter
+from .render_html import HTML_VISITORS, skip
+from .state import analysis_of, edition_of, global_fingerprint, page_fingerprint, set_edition
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
 
 __version__ = "0.1.0"
@@ -73,7 +75,7 @@ def load(app: Sphinx) -> None:
         logger.warning(
             "%s%s", who, diagnostic.message, location=diagnostic.location, type="standoff", subtype=diagnostic.code
         )
-    set_edition(app.env, edition)
+    set_edition(app.env, edition, analyse(edition))
 
 
 def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
@@ -81,12 +83,17 @@ def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[s
     edition = edition_of(env)
     if edition is None:
         return []
+    analysis = analysis_of(env)
     domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
     stale = []
     for source_id, docname in domain.pages.items():
-        if domain.fingerprints.get(docname) != edition.fingerprint(source_id):
+        if domain.fingerprints.get(docname) != page_fingerprint(edition, analysis, source_id):
             stale.append(docname)
-    return sorted(stale)
+    everything = global_fingerprint(edition, analysis)
+    for docname in domain.special.values():
+        if domain.fingerprints.get(docname) != everything:
+            stale.append(docname)
+    return sorted(set(stale))
 
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
@@ -114,6 +121,21 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                 type="standoff",
                 subtype="missing-page",
             )
+    # events and claims appear on the chronology, discrepancies in the register: those pages must exist
+    needs = {"event": "chronology", "claim": "chronology", "discrepancy": "register"}
+    for located in edition.annotations:
+        kind = needs.get(located.kind)
+        if kind and kind not in domain.special:
+            logger.warning(
+                __("%s: a %s appears on the %s, but no page holds it (add the standoff-%s directive)"),
+                located.id,
+                located.kind,
+                kind,
+                kind,
+                location=located.location,
+                type="standoff",
+                subtype="missing-page",
+            )
 
 
 def copy_static(app: Sphinx, exception: Exception | None) -> None:
@@ -133,6 +155,7 @@ def add_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
     app.add_config_value("standoff_sources", "../sources", "env", types=frozenset({str}))
     app.add_config_value("standoff_annotations", "../annotations", "env", types=frozenset({str}))
     app.add_config_value("standoff_allowed_roles", DEFAULT_ALLOWED_ROLES, "env", types=frozenset({tuple, list}))
@@ -141,8 +164,16 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_domain(StandoffDomain)
     app.add_directive("standoff-source", SourceDirective)
+    app.add_directive("standoff-register", RegisterDirective)
+    app.add_directive("standoff-chronology", ChronologyDirective)
+    app.add_directive("standoff-comparison", ComparisonDirective)
+    app.setup_extension("sphinx_standoff.contributors")
     for node, visitors in HTML_VISITORS.items():
-        app.add_node(node, html=visitors)
+        if node is standoff_filter:
+            # an HTML form: every other builder leaves it out
+            app.add_node(node, html=visitors, **{name: (skip, None) for name in ("latex", "text", "man", "texinfo")})
+        else:
+            app.add_node(node, html=visitors)
     app.connect("builder-inited", load, priority=600)
     app.connect("builder-inited", add_assets)
     app.connect("env-get-outdated", outdated)
@@ -150,7 +181,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("build-finished", copy_static)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

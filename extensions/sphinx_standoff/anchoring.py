@@ -7,6 +7,7 @@ space, and curly quotes equal straight ones. Paragraph boundaries count as white
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -31,38 +32,99 @@ _QUOTES = str.maketrans(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+#: runs of ASCII characters other than whitespace, and of non-ASCII characters other than whitespace
+_ASCII_RUN = re.compile(r"[^\s\x80-\U0010ffff]+")
+_OTHER_RUN = re.compile(r"[^\s\x00-\x7f]+")
+
+
+class _Folded:
+    """A text normalised for matching, and the way back from an offset in it to one in the original.
+
+    The map is kept as breakpoints, not as one offset per character: between two breakpoints the offsets run
+    in step, as they do everywhere except after a run of several whitespace characters (folded to one space)
+    and in a cluster of combining marks. A source of a million characters needs a few breakpoints, not a
+    million integers; and the text is folded a run at a time, not a character at a time.
+    """
+
+    __slots__ = ("_fold_at", "_orig_at", "folded")
+
+    def __init__(self, text: str) -> None:
+        out: list[str] = []
+        fold_at = [0]
+        orig_at = [0]
+        length = 0  # of the folded text so far
+
+        def emit(piece: str, origin: int, *, linear: bool = True) -> None:
+            nonlocal length
+            if origin - length != orig_at[-1] - fold_at[-1]:
+                fold_at.append(length)
+                orig_at.append(origin)
+            if not linear:  # every character of the piece maps to ``origin``
+                for k in range(1, len(piece)):
+                    fold_at.append(length + k)
+                    orig_at.append(origin)
+            out.append(piece)
+            length += len(piece)
+
+        n = len(text)
+        i = 0
+        while i < n:
+            if text[i].isspace():
+                emit(" ", i)
+                i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+                continue
+            if text[i].isascii():
+                j = _ASCII_RUN.match(text, i).end()  # type: ignore[union-attr]
+                if j < n and unicodedata.combining(text[j]):
+                    j -= 1  # the last character begins a cluster with the combining marks after it
+                if j > i:
+                    emit(text[i:j], i)
+                    i = j
+                    continue
+                # an ASCII character carrying combining marks: a cluster, with the run of marks after it
+                stop = _OTHER_RUN.match(text, i + 1).end()  # type: ignore[union-attr]
+            else:
+                stop = _OTHER_RUN.match(text, i).end()  # type: ignore[union-attr]
+                run = text[i:stop]
+                if unicodedata.is_normalized("NFC", run) and not any(unicodedata.combining(c) for c in run):
+                    # no character of the run changes but quotes: curly quotes, dashes, accented letters
+                    emit(run.translate(_QUOTES), i)
+                    i = stop
+                    continue
+            # one cluster at a time: a character and the combining marks after it, all mapped to the character
+            while i < stop:
+                j = i + 1
+                while j < n and unicodedata.combining(text[j]):
+                    j += 1
+                cluster = text[i:j]
+                if j - i > 1 or not cluster.isascii():
+                    cluster = unicodedata.normalize("NFC", cluster)
+                emit(cluster.translate(_QUOTES), i, linear=False)
+                i = j
+        fold_at.append(length)
+        orig_at.append(n)
+        self.folded = "".join(out)
+        self._fold_at = fold_at
+        self._orig_at = orig_at
+
+    def original(self, position: int) -> int:
+        """The offset in the original text of the character at ``position`` of the folded text."""
+        k = bisect_right(self._fold_at, position) - 1
+        return self._orig_at[k] + (position - self._fold_at[k])
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """``text`` normalised for matching, and for each character of the result its offset in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            out.append(" ")
-            index.append(i)
-            i = j
-            continue
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        cluster = text[i:j]
-        if j - i > 1 or not cluster.isascii():
-            cluster = unicodedata.normalize("NFC", cluster)
-        for c in cluster.translate(_QUOTES):
-            out.append(c)
-            index.append(i)
-        i = j
-    return "".join(out), index
+    folded = _Folded(text)
+    return folded.folded, [folded.original(f) for f in range(len(folded.folded))]
 
 
 def fold(text: str) -> str:
     """The normalised form of ``text``, without the offsets."""
-    return normalise(text)[0]
+    if text.isascii():
+        return _WHITESPACE.sub(" ", text)
+    return _Folded(text).folded
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from docutils import nodes
@@ -11,8 +12,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from .domain import StandoffDomain
 from .markdown import render_markdown
+from .registers import CrossSourcePages
 from .render import SourcePage
-from .state import edition_of
+from .state import analysis_of, edition_of, global_fingerprint, page_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,9 @@ class SourceDirective(SphinxDirective):
             )
             return []
         domain: StandoffDomain = self.env.domains["standoff"]  # type: ignore[assignment]
-        other = domain.note_page(source_id, self.env.docname, edition.fingerprint(source_id))
+        other = domain.note_page(
+            source_id, self.env.docname, page_fingerprint(edition, analysis_of(self.env), source_id)
+        )
         if other is not None:
             logger.warning(
                 __("standoff-source: source %r is already shown on page %r"),
@@ -52,6 +56,69 @@ class SourceDirective(SphinxDirective):
             )
             return []
         self.env.note_dependency(str(source.path))
-        markdown = partial(render_markdown, document=self.state.document, config=getattr(self.env, "myst_config", None))
-        page = SourcePage(edition, source, lambda text, path, line: markdown(text, source=path, line=line))
+        page = SourcePage(edition, source, _markdown(self), analysis_of(self.env))
         return [page.build()]
+
+
+def _markdown(directive: SphinxDirective) -> Callable[[str, str, int], list[nodes.Node]]:
+    render = partial(
+        render_markdown, document=directive.state.document, config=getattr(directive.env, "myst_config", None)
+    )
+    return lambda text, path, line: render(text, source=path, line=line)
+
+
+class _CrossSourceDirective(SphinxDirective):
+    """Base of the register, chronology and comparison directives: one page each, rebuilt on any change."""
+
+    has_content = False
+    page_kind = ""
+
+    def run(self) -> list[nodes.Node]:
+        edition = edition_of(self.env)
+        analysis = analysis_of(self.env)
+        if edition is None or analysis is None:  # pragma: no cover - loaded at builder-inited
+            return []
+        domain: StandoffDomain = self.env.domains["standoff"]  # type: ignore[assignment]
+        other = domain.note_special(self.page_kind, self.env.docname, global_fingerprint(edition, analysis))
+        if other is not None:
+            logger.warning(
+                __("standoff-%s: the %s is already on page %r"),
+                self.page_kind,
+                self.page_kind,
+                other,
+                location=self.get_location(),
+                type="standoff",
+                subtype="duplicate-page",
+            )
+            return []
+        return self.build(CrossSourcePages(edition, analysis, _markdown(self), self.env.docname))
+
+    def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
+        raise NotImplementedError
+
+
+class RegisterDirective(_CrossSourceDirective):
+    """``standoff-register``: every discrepancy, grouped by event, filterable by kind and source."""
+
+    page_kind = "register"
+
+    def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
+        return pages.register()
+
+
+class ChronologyDirective(_CrossSourceDirective):
+    """``standoff-chronology``: events in date order, with what every account claims of each."""
+
+    page_kind = "chronology"
+
+    def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
+        return pages.chronology()
+
+
+class ComparisonDirective(_CrossSourceDirective):
+    """``standoff-comparison``: the parallel passages of every pair of sources, side by side."""
+
+    page_kind = "comparison"
+
+    def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
+        return pages.comparisons()

@@ -28,7 +28,11 @@ class StandoffDomain(Domain):
     initial_data: dict[str, Any] = {
         "pages": {},  # source id -> docname
         "fingerprints": {},  # docname -> fingerprint of what the page shows
+        "special": {},  # "register" | "chronology" | "comparison" -> docname
     }
+
+    #: what each kind of link resolves to: (page kind, anchor prefix)
+    LINKS = {"entry": ("register", "d-"), "event": ("chronology", "event-")}
 
     @property
     def pages(self) -> dict[str, str]:
@@ -50,10 +54,26 @@ class StandoffDomain(Domain):
     def page_of(self, source_id: str) -> str | None:
         return self.pages.get(source_id)
 
+    @property
+    def special(self) -> dict[str, str]:
+        return self.data.setdefault("special", {})
+
+    def note_special(self, kind: str, docname: str, fingerprint: str) -> str | None:
+        """Record the page holding the register, chronology or comparisons; return another one if any."""
+        other = self.special.get(kind)
+        if other is not None and other != docname:
+            return other
+        self.special[kind] = docname
+        self.fingerprints[docname] = fingerprint
+        return None
+
     def clear_doc(self, docname: str) -> None:
         for source_id, page in list(self.pages.items()):
             if page == docname:
                 del self.pages[source_id]
+        for kind, page in list(self.special.items()):
+            if page == docname:
+                del self.special[kind]
         self.fingerprints.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
@@ -61,6 +81,9 @@ class StandoffDomain(Domain):
         for source_id, page in otherdata["pages"].items():
             if page in wanted:
                 self.pages[source_id] = page
+        for kind, page in otherdata.get("special", {}).items():
+            if page in wanted:
+                self.special[kind] = page
         for page, fingerprint in otherdata["fingerprints"].items():
             if page in wanted:
                 self.fingerprints[page] = fingerprint
@@ -75,6 +98,21 @@ class StandoffDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
+        if typ in self.LINKS:
+            kind, prefix = self.LINKS[typ]
+            page = self.special.get(kind)
+            if page is None:
+                logger.warning(
+                    __("%s: link to the %s, but no page of this edition holds it (add the standoff-%s directive)"),
+                    node.get("standoff_annotation", "?"),
+                    kind,
+                    kind,
+                    location=node,
+                    type="standoff",
+                    subtype="missing-page",
+                )
+                return None
+            return make_refnode(builder, fromdocname, page, prefix + target, contnode)
         if typ != "para":
             return None
         source_id, _, anchor = target.partition("#")

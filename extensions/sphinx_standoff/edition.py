@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
-from .model import KINDS, Annotation, Emendation, targets_of
+from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Quotation, targets_of, texts_of
 from .transcription import Source, read_source
 from .validation import BodyChecker, describe_validation_error
 
@@ -40,6 +41,11 @@ class Located:
     column: int
     body_line: int
     anchors: list[Anchor] = field(default_factory=list)
+    #: line on which each MyST text field (body, evidence, assessment) starts
+    text_lines: dict[str, int] = field(default_factory=dict)
+
+    def text_line(self, name: str) -> int:
+        return self.text_lines.get(name, self.line)
 
     @property
     def id(self) -> str:
@@ -80,35 +86,85 @@ class Edition:
         return digest.hexdigest()
 
 
+class _Files:
+    """Where the edition's files are read from: the disk, or (``files=``) a mapping of paths to contents."""
+
+    def __init__(self, files: Mapping[Path, bytes] | None) -> None:
+        self.memory = None if files is None else {Path(os.path.normpath(path)): data for path, data in files.items()}
+
+    def is_dir(self, folder: Path) -> bool:
+        if self.memory is None:
+            return folder.is_dir()
+        folder = Path(os.path.normpath(folder))
+        return any(path.is_relative_to(folder) for path in self.memory)
+
+    def listing(self, folder: Path, suffixes: tuple[str, ...], recursive: bool) -> list[Path]:
+        if self.memory is None:
+            found = folder.rglob("*") if recursive else folder.glob("*")
+            return sorted(p for p in found if p.suffix in suffixes and p.is_file())
+        folder = Path(os.path.normpath(folder))
+        return sorted(
+            p
+            for p in self.memory
+            if p.suffix in suffixes and p.is_relative_to(folder) and (recursive or p.parent == folder)
+        )
+
+    def read(self, path: Path) -> bytes:
+        if self.memory is None:
+            return path.read_bytes()
+        try:
+            return self.memory[Path(os.path.normpath(path))]
+        except KeyError:
+            raise FileNotFoundError(2, "No such file", str(path)) from None
+
+    def outside(self, path: Path, folder: Path) -> bool:
+        """Is ``path`` (a symlink, say) really somewhere outside ``folder``?"""
+        if self.memory is not None:
+            return not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder)))
+        return not path.resolve().is_relative_to(folder.resolve())
+
+
 def load_edition(
     sources_dir: Path,
     annotations_dir: Path,
     bib_keys: set[str] | None,
     checker: BodyChecker,
+    *,
+    files: Mapping[Path, bytes] | None = None,
 ) -> Edition:
+    """Load, validate and anchor the edition in ``sources_dir`` and ``annotations_dir``.
+
+    By default the files are read from disk; with ``files`` (path → contents, for example the files of a git
+    revision) only those are seen, and nothing else is read.
+    """
     diagnostics: list[Diagnostic] = []
-    sources = _load_sources(sources_dir, diagnostics)
-    files = (
-        sorted(p for p in annotations_dir.rglob("*") if p.suffix in ANNOTATION_SUFFIXES and p.is_file())
-        if annotations_dir.is_dir()
-        else []
+    tree = _Files(files)
+    sources = _load_sources(sources_dir, diagnostics, tree)
+    annotation_files = (
+        tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if tree.is_dir(annotations_dir) else []
     )
-    if not annotations_dir.is_dir():
+    if not tree.is_dir(annotations_dir):
         diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
     located: list[Located] = []
     declared = 0
-    for path in files:
-        items, count = _load_file(path, diagnostics)
+    for path in annotation_files:
+        if tree.outside(path, annotations_dir):
+            diagnostics.append(
+                Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the annotations folder")
+            )
+            continue
+        items, count = _load_file(path, diagnostics, tree)
         declared += count
         located.extend(items)
     located = _unique(located, diagnostics)
+    located = _check_links(located, diagnostics)
     texts = {sid: SourceText(src) for sid, src in sources.items()}
     anchored: list[Located] = []
     for item in located:
         if _check_body(item, checker, bib_keys, diagnostics) and _anchor(item, sources, texts, diagnostics):
             anchored.append(item)
     anchored = _check_overlaps(anchored, diagnostics)
-    edition = Edition(sources, anchored, diagnostics, files, declared=declared)
+    edition = Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
     by_source: dict[str, list[tuple[Located, int]]] = defaultdict(list)
     for item in anchored:
         for index, anchor in enumerate(item.anchors):
@@ -119,14 +175,19 @@ def load_edition(
     return edition
 
 
-def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic]) -> dict[str, Source]:
+def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    if not sources_dir.is_dir():
+    if not tree.is_dir(sources_dir):
         diagnostics.append(Diagnostic(str(sources_dir), 1, 1, None, "sources folder not found"))
         return sources
-    for path in sorted(sources_dir.glob("*.txt")):
+    for path in tree.listing(sources_dir, (".txt",), recursive=False):
+        if tree.outside(path, sources_dir):
+            diagnostics.append(
+                Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder")
+            )
+            continue
         try:
-            source = read_source(path)
+            source = read_source(path, None if tree.memory is None else tree.read)
         except DiagnosticError as exc:
             diagnostics.append(exc.diagnostic)
             continue
@@ -145,15 +206,16 @@ def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic]) -> dict[str,
     return sources
 
 
-def _load_file(path: Path, diagnostics: list[Diagnostic]) -> tuple[list[Located], int]:
+def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = None) -> tuple[list[Located], int]:
     """The valid annotations of one file, and how many annotations it declares (valid or not)."""
     where = str(path)
-    size = path.stat().st_size
+    tree = tree or _Files(None)
+    size = path.stat().st_size if tree.memory is None else len(tree.read(path))
     if size > MAX_FILE_BYTES:
         diagnostics.append(Diagnostic(where, 1, 1, None, f"file too large ({size} bytes; at most {MAX_FILE_BYTES})"))
         return [], 1
     try:
-        text = path.read_text(encoding="utf-8")
+        text = tree.read(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         diagnostics.append(Diagnostic(where, 1, 1, None, f"not UTF-8: {exc.reason}"))
         return [], 1
@@ -197,8 +259,13 @@ def _load_file(path: Path, diagnostics: list[Diagnostic]) -> tuple[list[Located]
                 eline, ecol = marks.locate(("annotations", index, *loc))
                 diagnostics.append(Diagnostic(where, eline, ecol, ident, describe_validation_error(error)))
             continue
-        body_line = marks.content_line(("annotations", index, "body")) if "body" in raw else line
-        items.append(Located(annotation, where, line, column, body_line))
+        text_lines = {
+            name: marks.content_line(("annotations", index, name))
+            for name in ("body", "evidence", "assessment")
+            if name in raw
+        }
+        body_line = text_lines.get("body", line)
+        items.append(Located(annotation, where, line, column, body_line, text_lines=text_lines))
     return items, len(raw_items)
 
 
@@ -223,15 +290,46 @@ def _unique(items: Iterable[Located], diagnostics: list[Diagnostic]) -> list[Loc
     return kept
 
 
+def _check_links(items: list[Located], diagnostics: list[Diagnostic]) -> list[Located]:
+    """Annotations that name other annotations (a claim its event, a discrepancy its claims) name real ones."""
+    kinds = {item.id: item.kind for item in items}
+
+    def want(item: Located, ident: str | None, kind: str, what: str) -> bool:
+        if ident is None or kinds.get(ident) == kind:
+            return True
+        found = f" (it is a {kinds[ident]})" if ident in kinds else ""
+        diagnostics.append(
+            Diagnostic(item.path, item.line, item.column, item.id, f"{what} {ident!r} is not a known {kind}{found}")
+        )
+        return False
+
+    kept = []
+    for item in items:
+        a = item.annotation
+        ok = True
+        if isinstance(a, Claim):
+            ok = want(item, a.event, "event", "event")
+            if a.property == "sequence":
+                other = a.value.get("before") or a.value.get("after")
+                ok = want(item, other, "event", "sequence refers to event") and ok
+        elif isinstance(a, Quotation):
+            ok = want(item, a.event, "event", "event")
+        elif isinstance(a, Discrepancy):
+            ok = want(item, a.event, "event", "event")
+            for claim in a.claims:
+                ok = want(item, claim, "claim", "claim") and ok
+        if ok:
+            kept.append(item)
+    return kept
+
+
 def _check_body(item: Located, checker: BodyChecker, bib_keys: set[str] | None, diagnostics: list[Diagnostic]) -> bool:
-    texts = [getattr(item.annotation, "body", None)]
     ok = True
-    for body in texts:
-        if not body:
-            continue
+    for name, body in texts_of(item.annotation):
+        start = item.text_line(name)
         problems, keys = checker.check(body)
         for problem in problems:
-            diagnostics.append(Diagnostic(item.path, item.body_line + problem.line, 1, item.id, problem.message))
+            diagnostics.append(Diagnostic(item.path, start + problem.line, 1, item.id, problem.message))
             ok = False
         if bib_keys is not None:
             for cited in keys:
@@ -239,7 +337,7 @@ def _check_body(item: Located, checker: BodyChecker, bib_keys: set[str] | None, 
                     diagnostics.append(
                         Diagnostic(
                             item.path,
-                            item.body_line + cited.line,
+                            start + cited.line,
                             1,
                             item.id,
                             f"citation key {cited.key!r} is not in the bibliography",

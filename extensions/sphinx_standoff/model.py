@@ -8,9 +8,10 @@ Anchoring to the text (where a selector lands) is not the model's business: see 
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ORCID_PATTERN = r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
@@ -120,8 +121,176 @@ class CrossReference(_AnnotationBase):
     body: Body | None = None
 
 
-Annotation = Annotated[Note | Emendation | CrossReference, Field(discriminator="kind")]
-KINDS: tuple[str, ...] = ("note", "emendation", "cross-reference")
+# -- events, claims, quotations, discrepancies ------------------------------------------------------------
+
+_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+DateValue = Annotated[
+    str,
+    BeforeValidator(lambda v: v.isoformat() if isinstance(v, datetime.date) else v),
+    Field(
+        pattern=rf"^{_DATE}(/{_DATE})?$",
+        description=(
+            "ISO 8601 date at its precision (1963, 1963-11, 1963-11-22) or interval (1963-11-01/1963-11-10): "
+            "'early November 1963' is an interval, not a day."
+        ),
+    ),
+]
+NumberValue = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v),
+    Field(pattern=r"^-?\d+(\.\d+)?(/-?\d+(\.\d+)?)?$", description="A number, or a range low/high."),
+]
+
+#: the properties a claim can assert about an event, and the kind of discrepancy a disagreement on each is
+PROPERTIES: dict[str, str] = {
+    "date": "date",
+    "place": "place",
+    "participants": "participants",
+    "speaker": "attribution",
+    "words": "wording",
+    "outcome": "characterisation",
+    "characterisation": "characterisation",
+    "number": "number",
+    "sequence": "sequence",
+}
+Property = Literal[
+    "date", "place", "participants", "speaker", "words", "outcome", "characterisation", "number", "sequence"
+]
+DiscrepancyKind = Literal[
+    "date", "number", "participants", "attribution", "wording", "sequence", "characterisation", "place"
+]
+DISCREPANCY_KINDS: tuple[str, ...] = (
+    "date",
+    "number",
+    "participants",
+    "attribution",
+    "wording",
+    "sequence",
+    "characterisation",
+    "place",
+)
+
+
+class Sequence(_Strict):
+    """Where an event falls relative to another: exactly one of ``before`` and ``after``."""
+
+    before: Identifier | None = None
+    after: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Sequence:
+        if (self.before is None) == (self.after is None):
+            raise ValueError("a sequence value names exactly one of 'before' or 'after' (an event id)")
+        return self
+
+
+class EventRecord(_Strict):
+    """What the documentary record says of an event (each field optional)."""
+
+    date: DateValue | None = None
+    place: str | None = None
+    participants: list[str] | None = None
+    speaker: str | None = None
+    words: str | None = None
+    outcome: str | None = None
+    characterisation: str | None = None
+    number: NumberValue | None = None
+
+
+class Event(_AnnotationBase):
+    """Something that happened, with what the record says of it and the evidence."""
+
+    kind: Literal["event"]
+    label: Annotated[str, Field(min_length=1, max_length=300)]
+    record: EventRecord = Field(default_factory=EventRecord)
+    certainty: Literal["documented", "probable", "unverified"] = "documented"
+    evidence: Body
+    target: Selector | None = Field(default=None, description="Optional: a passage of a document that records it.")
+
+
+class Claim(_AnnotationBase):
+    """A passage asserting something about an event, as structured, normalised data."""
+
+    kind: Literal["claim"]
+    target: Selector
+    event: Identifier
+    property: Property
+    value: Any = Field(description="Normalised value; its form depends on the property (see the method page).")
+    as_written: str | None = Field(default=None, max_length=500, description="The value as the source words it.")
+    body: Body | None = None
+
+    @model_validator(mode="after")
+    def _value_fits_property(self) -> Claim:
+        object.__setattr__(self, "value", check_value(self.property, self.value))
+        return self
+
+
+def check_value(prop: str, value: Any) -> Any:
+    """``value`` as a normalised value of ``prop`` (plain data); ``ValueError`` when it is not one."""
+    adapters = _value_adapters()
+    try:
+        checked = adapters[prop].validate_python(value)
+    except ValidationError as exc:
+        expected = {
+            "date": "an ISO date or interval such as 1963-11-22 or 1963-11-01/1963-11-10",
+            "number": "a number or a range low/high",
+            "participants": "a list of names",
+            "sequence": "a mapping with 'before' or 'after' and an event id",
+        }.get(prop, "a string")
+        raise ValueError(f"value of a {prop!r} claim must be {expected} (got {value!r})") from exc
+    return checked.model_dump(exclude_none=True) if isinstance(checked, BaseModel) else checked
+
+
+@functools.cache
+def _value_adapters() -> dict[str, TypeAdapter[Any]]:
+    text = TypeAdapter(Annotated[str, Field(min_length=1, max_length=2000)])
+    return {
+        "date": TypeAdapter(DateValue),
+        "number": TypeAdapter(NumberValue),
+        "participants": TypeAdapter(Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]),
+        "sequence": TypeAdapter(Sequence),
+        "place": text,
+        "speaker": text,
+        "words": text,
+        "outcome": text,
+        "characterisation": text,
+    }
+
+
+class Quotation(_AnnotationBase):
+    """A passage quoting a text that is in the edition; the build collates the two word by word."""
+
+    kind: Literal["quotation"]
+    target: Selector = Field(description="The quoting passage: the words inside the quotation marks.")
+    quoted: Selector = Field(description="The passage quoted, in the source it is quoted from.")
+    event: Identifier | None = None
+    body: Body | None = None
+
+
+class Discrepancy(_AnnotationBase):
+    """Passages that disagree, with the editors' assessment; it may assess claims the build compared."""
+
+    kind: Literal["discrepancy"]
+    discrepancy: DiscrepancyKind
+    summary: Annotated[str, Field(min_length=1, max_length=300, description="What disagrees, in one line.")]
+    event: Identifier | None = None
+    targets: list[Selector] = Field(default_factory=list, max_length=20)
+    claims: list[Identifier] = Field(default_factory=list, max_length=20)
+    status: Literal["resolved", "unresolved", "unverifiable"]
+    confidence: Literal["high", "medium", "low"]
+    assessment: Body
+
+    @model_validator(mode="after")
+    def _has_passages(self) -> Discrepancy:
+        if not self.targets and not self.claims:
+            raise ValueError("a discrepancy needs passages: 'targets' (selectors) and/or 'claims' (claim ids)")
+        return self
+
+
+Annotation = Annotated[
+    Note | Emendation | CrossReference | Event | Claim | Quotation | Discrepancy, Field(discriminator="kind")
+]
+KINDS: tuple[str, ...] = ("note", "emendation", "cross-reference", "event", "claim", "quotation", "discrepancy")
 
 
 class AnnotationFile(_Strict):
@@ -133,10 +302,24 @@ class AnnotationFile(_Strict):
     annotations: list[Annotation]
 
 
+def texts_of(annotation: Any) -> list[tuple[str, str]]:
+    """The MyST texts of an annotation, by field name (body, evidence, assessment)."""
+    found = []
+    for field_name in ("body", "evidence", "assessment"):
+        text = getattr(annotation, field_name, None)
+        if text:
+            found.append((field_name, text))
+    return found
+
+
 def targets_of(annotation: Any) -> list[Selector]:
-    """The selectors of an annotation, whichever kind it is."""
-    if isinstance(annotation, CrossReference):
+    """The selectors of an annotation, whichever kind it is (a quotation: quoting passage, then quoted)."""
+    if isinstance(annotation, CrossReference | Discrepancy):
         return list(annotation.targets)
+    if isinstance(annotation, Quotation):
+        return [annotation.target, annotation.quoted]
+    if isinstance(annotation, Event):
+        return [annotation.target] if annotation.target else []
     return [annotation.target]
 
 
@@ -153,6 +336,14 @@ class Received(_Strict):
 
     file: Annotated[str, Field(min_length=1, description="Path relative to the sources folder.")]
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    format: Literal["text", "frus-markdown"] = Field(
+        default="text",
+        description=(
+            "How to read the received file for the fidelity check: 'text' as it is; 'frus-markdown' (the FRUS "
+            "corpus files) without their YAML front matter and Markdown syntax (heading marks, list bullets, "
+            "the '## Footnotes' line, footnote labels '[^n]:'; a call '[^n]' reads 'n')."
+        ),
+    )
 
 
 class SourceMeta(_Strict):
@@ -166,9 +357,9 @@ class SourceMeta(_Strict):
     author: Annotated[str, Field(min_length=1)]
     publisher: Annotated[str, Field(min_length=1)]
     date: Annotated[
-        str | None,
+        Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None,
         BeforeValidator(_iso),
-        Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, as precise as known."),
+        Field(default=None, description="ISO date, as precise as known (null when undated)."),
     ] = None
     date_note: str | None = None
     events_date: str | None = None
@@ -177,4 +368,7 @@ class SourceMeta(_Strict):
     rights: Annotated[str, Field(min_length=1)]
     received: Received
     language: str = "en"
+    witness_of: SourceId | None = Field(
+        default=None, description="The id of another source that is a printing of the same text: the two are collated."
+    )
     headnote: Annotated[str, Field(min_length=1, max_length=MAX_BODY)]

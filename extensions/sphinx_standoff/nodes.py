@@ -40,3 +40,19 @@ class standoff_pagebreak(nodes.inline):
 
 class standoff_inline_paratext(nodes.inline):
     """Paratext inside a paragraph (a stray image URL)."""
+
+
+class standoff_flag(nodes.inline):
+    """The visible discrepancy mark before a note call (``label`` says what it marks, for screen readers)."""
+
+
+class standoff_variant(nodes.inline):
+    """One difference in a collation: the quoted text's words, then the quoting text's (``kind``)."""
+
+
+class standoff_entry(nodes.container):
+    """A register entry (``kind``, ``sources`` for filtering)."""
+
+
+class standoff_filter(nodes.General, nodes.Element):
+    """The register's filter form (HTML only: other builders skip it)."""

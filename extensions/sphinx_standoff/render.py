@@ -16,8 +16,10 @@ from sphinx import addnodes
 
 from . import nodes as sn
 from .anchoring import Anchor
+from .collation import KIND_LABELS, STATUS_LABELS, Collation
+from .comparison import Analysis, Entry, describe_value
 from .edition import Edition, Located
-from .model import CrossReference, Emendation
+from .model import Claim, CrossReference, Discrepancy, Emendation, Event, Quotation
 from .transcription import Paragraph, Source
 
 MarkdownRenderer = Callable[[str, str, int], list[nodes.Node]]
@@ -46,6 +48,71 @@ PARATEXT_KINDS = {
 }
 
 
+PROPERTY_LABELS = {
+    "date": "the date",
+    "place": "the place",
+    "participants": "those present",
+    "speaker": "who said it",
+    "words": "the words said",
+    "outcome": "the outcome",
+    "characterisation": "how it is described",
+    "number": "the number",
+    "sequence": "when, relative to",
+}
+
+
+def xref(reftype: str, target: str, label: str, annotation: str, path: str, line: int) -> addnodes.pending_xref:
+    """A link resolved late by the ``standoff`` domain: to a paragraph, a register entry or an event."""
+    node = addnodes.pending_xref(
+        "",
+        nodes.inline("", label),
+        refdomain="standoff",
+        reftype=reftype,
+        reftarget=target,
+        refexplicit=True,
+        refwarn=False,
+    )
+    node["standoff_annotation"] = annotation
+    node.source, node.line = path, line
+    return node
+
+
+def collation_paragraph(collation: Collation) -> nodes.paragraph:
+    """The quotation as quoted, its differences from the text quoted marked word by word."""
+    para = nodes.paragraph(classes=["standoff-collation"])
+    para += nodes.emphasis("", "Collation: ")
+    for index, segment in enumerate(collation.segments):
+        if index:
+            para += nodes.Text(" ")
+        if segment.kind == "equal":
+            para += nodes.Text(segment.quoting)
+            continue
+        variant = sn.standoff_variant("", "", classes=["standoff-variant", f"standoff-variant-{segment.kind}"])
+        variant["kind"] = segment.kind
+        variant["label"] = KIND_LABELS.get(segment.kind, segment.kind)
+        if segment.quoted:
+            variant += nodes.inline("", segment.quoted, classes=["standoff-variant-quoted"])
+        if segment.quoting:
+            variant += nodes.inline("", segment.quoting, classes=["standoff-variant-quoting"])
+        para += variant
+    return para
+
+
+def variants_list(collation: Collation) -> nodes.Element:
+    """The differences between two printings, one per line: the main text's reading, then the other's."""
+    items = nodes.enumerated_list(classes=["standoff-variants"])
+    for segment in collation.differences:
+        para = nodes.paragraph()
+        para += nodes.inline("", segment.quoted or "—", classes=["standoff-variant-quoted"])
+        para += nodes.Text(" ] ")
+        para += nodes.inline("", segment.quoting or "—", classes=["standoff-variant-quoting"])
+        para += nodes.Text(f" ({KIND_LABELS.get(segment.kind, segment.kind)})")
+        items += nodes.list_item("", para)
+    if not len(items):
+        return nodes.paragraph("", "The two printings agree word for word.")
+    return items
+
+
 def note_id(located: Located, index: int) -> str:
     """The HTML id of the note that shows ``located`` at its ``index``-th target."""
     if len(located.anchors) == 1:
@@ -56,10 +123,13 @@ def note_id(located: Located, index: int) -> str:
 class SourcePage:
     """Makes the nodes of one source's page."""
 
-    def __init__(self, edition: Edition, source: Source, markdown: MarkdownRenderer) -> None:
+    def __init__(
+        self, edition: Edition, source: Source, markdown: MarkdownRenderer, analysis: Analysis | None = None
+    ) -> None:
         self.edition = edition
         self.source = source
         self.markdown = markdown
+        self.analysis = analysis
         self.entries = edition.by_source.get(source.id, [])
         self.numbers = {(loc.id, index): n for n, (loc, index) in enumerate(self.entries, start=1)}
 
@@ -73,7 +143,27 @@ class SourcePage:
         section += self.provenance()
         section += nodes.rubric("", "Text", classes=["standoff-text-heading"])
         section += self.text()
+        section.extend(self.variants())
         return section
+
+    def variants(self) -> list[nodes.Node]:
+        """Where this source and another are printings of one text: their variants."""
+        out: list[nodes.Node] = []
+        for witness in self.analysis.witnesses if self.analysis else []:
+            if self.source.id not in (witness.source, witness.witness):
+                continue
+            main = self.edition.sources[witness.source]
+            other = self.edition.sources[witness.witness]
+            box = nodes.container(ids=[f"variants-{witness.witness}"], classes=["standoff-witness-variants"])
+            box += nodes.rubric("", f"Variants between two printings: {main.label} and {other.label}")
+            box += nodes.paragraph(
+                "",
+                f"Collated word by word by the build. Each line gives the reading of {main.label}, then, after "
+                f"the bracket, that of {other.label}.",
+            )
+            box += variants_list(witness.collation)
+            out.append(box)
+        return out
 
     def headnote(self) -> nodes.container:
         box = nodes.container(classes=["standoff-headnote"])
@@ -202,7 +292,7 @@ class SourcePage:
                 piece = sn.standoff_inline_paratext("", "", piece, classes=["standoff-paratext-inline"])
             para += piece
             for loc, index in refs_at.get(end, []):
-                para += self._noteref(loc, index)
+                para.extend(self._noteref(loc, index))
             self._emit_markers(para, markers_at.get(end, []))
         footnotes = [self.footnote(loc, index) for loc, index, _ in entries]
         return para, footnotes
@@ -225,13 +315,25 @@ class SourcePage:
         node["annotations"] = [located.id, *covering]
         return node
 
-    def _noteref(self, located: Located, index: int) -> nodes.footnote_reference:
+    def _noteref(self, located: Located, index: int) -> list[nodes.Node]:
         fid = note_id(located, index)
         number = str(self.numbers[(located.id, index)])
         ref = nodes.footnote_reference(
             "", number, ids=["ref-" + fid[4:]], refid=fid, classes=["standoff-noteref", f"standoff-{located.kind}"]
         )
-        return ref
+        entries = self._entries_of(located)
+        if not entries:
+            return [ref]
+        kinds = sorted({entry.kind for entry in entries})
+        flag = sn.standoff_flag("", "≠", classes=["standoff-flag"], refid=fid)
+        flag["label"] = f"Discrepancy ({', '.join(kinds)}): other readings in note {number}"
+        ref["classes"].append("standoff-flagged")
+        return [flag, ref]
+
+    def _entries_of(self, located: Located) -> list[Entry]:
+        if self.analysis is None:
+            return []
+        return [e for i in self.analysis.by_annotation.get(located.id, []) if (e := self.analysis.entry(i))]
 
     # -- notes ---------------------------------------------------------------------------------------------
 
@@ -262,37 +364,167 @@ class SourcePage:
                 if other_index == index:
                     continue
                 note += self._compare(located, other)
+        elif isinstance(annotation, Claim):
+            note.extend(self._claim_note(located))
+        elif isinstance(annotation, Quotation):
+            note.extend(self._quotation_note(located, index))
+        elif isinstance(annotation, Discrepancy):
+            note.extend(self._discrepancy_note(located, index))
+        elif isinstance(annotation, Event):
+            note += nodes.paragraph(
+                "",
+                "",
+                nodes.emphasis("", "Event. "),
+                nodes.Text(f"{annotation.label} ({describe_value('date', annotation.record.date)}); see the "),
+                self._xref("event", located.id, "chronology", located),
+                nodes.Text("."),
+            )
+        for entry in self._entries_of(located):
+            if not isinstance(annotation, Discrepancy):
+                note += self._entry_line(entry, located)
         if getattr(annotation, "body", None):
             note.extend(self.markdown(annotation.body, located.path, located.body_line))
         if annotation.authors:
-            names = ", ".join(author.name for author in annotation.authors)
-            note += nodes.paragraph("", f"— {names}", classes=["standoff-attribution"])
+            attribution = nodes.paragraph("", "— ", classes=["standoff-attribution"])
+            for number, author in enumerate(annotation.authors):
+                attribution += nodes.Text((", " if number else "") + author.name)
+                if author.orcid:
+                    url = f"https://orcid.org/{author.orcid}"
+                    attribution += [nodes.Text(" ("), nodes.reference("", url, refuri=url, classes=["standoff-orcid"])]
+                    attribution += nodes.Text(")")
+            dates = [
+                f"{w} {d.isoformat()}"
+                for w, d in (("written", annotation.created), ("revised", annotation.modified))
+                if d
+            ]
+            if dates:
+                attribution += nodes.Text(f"; {', '.join(dates)}")
+            note += attribution
         return note
 
     def _compare(self, located: Located, other: Anchor) -> nodes.paragraph:
-        source = self.edition.sources[other.source]
-        passage = source.paragraph(other.paragraph).text[other.start : other.end]
-        label = f"{source.label}, ¶{other.paragraph}"
-        xref = addnodes.pending_xref(
-            "",
-            nodes.inline("", label),
-            refdomain="standoff",
-            reftype="para",
-            reftarget=f"{other.source}#p{other.paragraph}",
-            refexplicit=True,
-            refwarn=False,
-        )
-        xref["standoff_annotation"] = located.id
-        xref.source, xref.line = located.path, located.line
         return nodes.paragraph(
             "",
             "",
             nodes.emphasis("", "Compare "),
-            xref,
-            nodes.Text(": "),
-            nodes.inline("", f"“{passage}”", classes=["standoff-quoted"]),
+            *self._passage(other, located),
             classes=["standoff-compare"],
         )
+
+    def _xref(self, reftype: str, target: str, label: str, located: Located) -> addnodes.pending_xref:
+        return xref(reftype, target, label, located.id, located.path, located.line)
+
+    def _passage(self, anchor: Anchor, located: Located) -> list[nodes.Node]:
+        """``Source, ¶n: “words”``, the source and paragraph linked."""
+        source = self.edition.sources[anchor.source]
+        passage = source.paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+        link = self._xref(
+            "para", f"{anchor.source}#p{anchor.paragraph}", f"{source.label}, ¶{anchor.paragraph}", located
+        )
+        return [link, nodes.Text(": "), nodes.inline("", f"“{passage}”", classes=["standoff-quoted"])]
+
+    def _labels(self) -> dict[str, str]:
+        if self.analysis is None:
+            return {}
+        return {ident: loc.annotation.label for ident, loc in self.analysis.events.items()}
+
+    def _claim_note(self, located: Located) -> list[nodes.Node]:
+        claim: Claim = located.annotation
+        event = self.analysis.events.get(claim.event) if self.analysis else None
+        label = event.annotation.label if event else claim.event
+        value = describe_value(claim.property, claim.value, self._labels())
+        para = nodes.paragraph(
+            "",
+            "",
+            nodes.emphasis("", "Claim. "),
+            nodes.Text(f"On “{label}”, {PROPERTY_LABELS.get(claim.property, claim.property)}: "),
+            nodes.strong("", value),
+            classes=["standoff-claim-line"],
+        )
+        if claim.as_written:
+            para += nodes.Text(f" (as written: “{claim.as_written}”)")
+        para += nodes.Text(". ")
+        if not self._entries_of(located):
+            para += nodes.Text("No disagreement found with the record or the other accounts; see the ")
+            para += self._xref("event", claim.event, "chronology", located)
+            para += nodes.Text(".")
+        return [para]
+
+    def _entry_line(self, entry: Entry, located: Located) -> nodes.Node:
+        """At a passage: what the other readings of the same point are, and the register entry."""
+        box = nodes.container(classes=["standoff-entry-summary"])
+        head = nodes.paragraph(
+            "",
+            "",
+            nodes.strong("", f"≠ Discrepancy ({entry.kind}). "),
+            nodes.Text(entry.summary + " "),
+            self._xref("entry", entry.id, "Register entry", located),
+            nodes.Text("."),
+        )
+        box += head
+        items = nodes.bullet_list(classes=["standoff-readings"])
+        labels = self._labels()
+        own = {r.key for r in entry.readings if r.annotation == located.id}
+        if entry.record is not None:
+            items += nodes.list_item(
+                "",
+                nodes.paragraph(
+                    "", "", nodes.emphasis("", "The record: "), nodes.Text(describe_value(entry.prop, entry.record))
+                ),
+            )
+        for reading in entry.readings:
+            if reading.key in own and reading.role != "quoted":
+                continue
+            line = nodes.paragraph("", "", *self._passage(reading.anchor, located))
+            if reading.value is not None:
+                line += nodes.Text(f" — {describe_value(reading.prop, reading.value, labels)}")
+            if reading.agrees_with_record is False:
+                line += nodes.Text(" (disagrees with the record)")
+            items += nodes.list_item("", line)
+        if len(items):
+            box += items
+        if entry.collation is not None and entry.quotation != located.id:
+            box += collation_paragraph(entry.collation)
+        return box
+
+    def _quotation_note(self, located: Located, index: int) -> list[nodes.Node]:
+        collation = self.analysis.collations.get(located.id) if self.analysis else None
+        quoting, quoted = located.anchors
+        status = STATUS_LABELS[collation.status] if collation else ""
+        if index == 0:
+            head = nodes.paragraph(
+                "", "", nodes.emphasis("", "Quotation of "), *self._passage(quoted, located), nodes.Text(". ")
+            )
+            head += nodes.strong("", status[:1].upper() + status[1:] + ".", classes=[f"standoff-{collation.status}"])
+            out: list[nodes.Node] = [head]
+            if collation is not None and collation.differences:
+                out.append(collation_paragraph(collation))
+            return out
+        return [
+            nodes.paragraph(
+                "",
+                "",
+                nodes.emphasis("", "Quoted in "),
+                *self._passage(quoting, located),
+                nodes.Text(f" ({status})."),
+            )
+        ]
+
+    def _discrepancy_note(self, located: Located, index: int) -> list[nodes.Node]:
+        entry = self.analysis.entry(located.id) if self.analysis else None
+        if entry is None:  # pragma: no cover - every curated discrepancy has an entry
+            return []
+        annotation: Discrepancy = located.annotation
+        out = [self._entry_line(entry, located)]
+        out.append(
+            nodes.paragraph(
+                "",
+                "",
+                nodes.emphasis("", "Assessment: "),
+                nodes.Text(f"{annotation.status}, confidence {annotation.confidence}; see the register entry."),
+            )
+        )
+        return out
 
 
 def _maybe_link(text: str) -> nodes.Node:

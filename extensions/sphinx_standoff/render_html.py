@@ -76,6 +76,53 @@ def depart_inline_paratext(self: HTML5Translator, node: sn.standoff_inline_parat
     self.body.append("</span>")
 
 
+def visit_flag(self: HTML5Translator, node: sn.standoff_flag) -> None:
+    self.body.append(
+        f'<a class="standoff-flag" href="#{node["refid"]}" aria-label="{self.attval(node["label"])}" '
+        f'title="{self.attval(node["label"])}">'
+    )
+
+
+def depart_flag(self: HTML5Translator, node: sn.standoff_flag) -> None:
+    self.body.append("</a>")
+
+
+def visit_variant(self: HTML5Translator, node: sn.standoff_variant) -> None:
+    self.body.append(self.starttag(node, "span", "", title=node["label"], **{"data-kind": node["kind"]}))
+
+
+def depart_variant(self: HTML5Translator, node: sn.standoff_variant) -> None:
+    self.body.append("</span>")
+
+
+def visit_entry(self: HTML5Translator, node: sn.standoff_entry) -> None:
+    self.body.append(
+        self.starttag(node, "article", "", **{"data-kind": node["kind"], "data-sources": " ".join(node["sources"])})
+    )
+
+
+def depart_entry(self: HTML5Translator, node: sn.standoff_entry) -> None:
+    self.body.append("</article>\n")
+
+
+def visit_filter(self: HTML5Translator, node: sn.standoff_filter) -> None:
+    kinds = "".join(f'<option value="{self.attval(k)}">{self.encode(k)}</option>' for k in node["kinds"])
+    sources = "".join(
+        f'<option value="{self.attval(sid)}">{self.encode(label)}</option>' for sid, label in node["sources"]
+    )
+    self.body.append(
+        '<form class="standoff-filter" role="search" aria-label="Filter the register">'
+        '<label>Kind <select name="kind"><option value="">all kinds</option>' + kinds + "</select></label> "
+        '<label>Source <select name="source"><option value="">all sources</option>' + sources + "</select></label> "
+        '<output class="standoff-filter-count" aria-live="polite"></output></form>\n'
+    )
+    raise nodes.SkipNode
+
+
+def skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
 HTML_VISITORS = {
     sn.standoff_paratext: (visit_paratext, depart_paratext),
     sn.standoff_pnum: (visit_pnum, depart_pnum),
@@ -83,4 +130,8 @@ HTML_VISITORS = {
     sn.standoff_emendation: (visit_emendation, depart_emendation),
     sn.standoff_pagebreak: (visit_pagebreak, depart_pagebreak),
     sn.standoff_inline_paratext: (visit_inline_paratext, depart_inline_paratext),
+    sn.standoff_flag: (visit_flag, depart_flag),
+    sn.standoff_variant: (visit_variant, depart_variant),
+    sn.standoff_entry: (visit_entry, depart_entry),
+    sn.standoff_filter: (visit_filter, None),
 }

@@ -15,7 +15,9 @@ not to its text; inline paratext stays in it, marked. The *received text* puts t
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,13 +131,52 @@ class Source:
         """The words of the transcription as received (markup removed), for the fidelity check."""
         return " ".join(p.received_text for p in self.paragraphs).split()
 
+    def words_of_received_file(self) -> list[str]:
+        """The words of the received file, read as its ``received.format`` says."""
+        return received_file_words(self.received_path.read_text(encoding="utf-8"), self.meta.received.format)
+
     def docnote_numbers(self) -> set[str]:
         return {n for p in self.paragraphs if (n := p.docnote_number)}
 
 
-def read_source(path: Path) -> Source:
-    """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem."""
-    raw = path.read_bytes()
+_MD_FOOTNOTE_LABEL = re.compile(r"^\[\^([^\]]+)\]:\s*")
+_MD_FOOTNOTE_CALL = re.compile(r"\[\^([^\]]+)\]")
+_MD_HEADING = re.compile(r"^#+\s+")
+_MD_BULLET = re.compile(r"^-\s+")
+
+
+def received_file_words(text: str, fmt: str = "text") -> list[str]:
+    """The words of a received file: as they are, or without the Markdown syntax of a FRUS corpus file."""
+    if fmt == "text":
+        return text.split()
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    words: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if stripped == "## Footnotes":
+            continue
+        stripped = _MD_HEADING.sub("", stripped)
+        stripped = _MD_BULLET.sub("", stripped)
+        stripped = _MD_FOOTNOTE_LABEL.sub("", stripped)
+        stripped = _MD_FOOTNOTE_CALL.sub(r"\1", stripped)
+        words.extend(stripped.split())
+    return words
+
+
+def read_source(path: Path, read: Callable[[Path], bytes] | None = None) -> Source:
+    """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem.
+
+    ``read`` reads a file's bytes (default: from disk); the review aid passes one that reads a git revision.
+    The received file must lie inside the transcription's folder: a path leaving it is refused, not read.
+    """
+    reader = read or Path.read_bytes
+    try:
+        raw = reader(path)
+    except OSError as exc:
+        raise DiagnosticError(Diagnostic(str(path), 1, 1, None, f"cannot read: {exc.strerror or exc}")) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -143,8 +184,10 @@ def read_source(path: Path) -> Source:
     lines = text.splitlines()
     meta, field_lines, body_start = _front_matter(path, lines)
     paragraphs = _body(path, lines, body_start)
-    received_path = (path.parent / meta.received.file).resolve()
-    if not received_path.is_file():
+    received_path = _received_path(path, meta.received.file, field_lines.get("received", 1), on_disk=read is None)
+    try:
+        received = reader(received_path)
+    except OSError:
         raise DiagnosticError(
             Diagnostic(
                 str(path),
@@ -153,8 +196,8 @@ def read_source(path: Path) -> Source:
                 None,
                 f"received file {meta.received.file!r} not found (looked for {received_path})",
             )
-        )
-    actual = hashlib.sha256(received_path.read_bytes()).hexdigest()
+        ) from None
+    actual = hashlib.sha256(received).hexdigest()
     if actual != meta.received.sha256:
         raise DiagnosticError(
             Diagnostic(
@@ -181,6 +224,30 @@ def read_source(path: Path) -> Source:
                     )
                 )
     return source
+
+
+def _received_path(path: Path, name: str, line: int, *, on_disk: bool) -> Path:
+    """Where the received file named in ``path``'s front matter is; refuse a path that leaves its folder.
+
+    Checked twice: as written (``../../etc/passwd``, an absolute path) and, on disk, once symlinks are followed.
+    """
+    folder = Path(os.path.normpath(path.parent.absolute()))
+    written = Path(os.path.normpath(folder / name))
+    candidates = [(written, folder)]
+    if on_disk:
+        candidates.append((written.resolve(), folder.resolve()))
+    for target, base in candidates:
+        if not target.is_relative_to(base):
+            raise DiagnosticError(
+                Diagnostic(
+                    str(path),
+                    line,
+                    1,
+                    None,
+                    f"received file {name!r} is outside the sources folder; it must be a path inside {path.parent}",
+                )
+            )
+    return written.resolve() if on_disk else written
 
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[SourceMeta, dict[str, int], int]:

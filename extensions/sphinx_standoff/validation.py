@@ -8,6 +8,7 @@ Citation keys are checked against the bibliography.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 _SCHEME = re.compile(r"^\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 _LINK_TARGET = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):|<([A-Za-z][A-Za-z0-9+.\-]*):[^>\s]*>")
+#: a link reference definition, ``[label]: scheme:…``, whose link would be made wherever ``[label]`` is used
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):", re.M)
 
 _REFUSED_TOKENS = {
     "html_block": "raw HTML is not allowed in an annotation body",
@@ -90,10 +93,17 @@ class BodyChecker:
     def check(self, body: str) -> tuple[list[BodyProblem], list[CitedKey]]:
         problems: list[BodyProblem] = []
         keys: list[CitedKey] = []
-        for match in _LINK_TARGET.finditer(body):
+        # entities are decoded first, so that ``&#106;avascript:`` is seen for what it is
+        decoded = html.unescape(body)
+        for match in _LINK_TARGET.finditer(decoded):
             scheme = (match.group(1) or match.group(2) or "").lower()
             if scheme not in ALLOWED_SCHEMES:
-                line = body.count("\n", 0, match.start())
+                line = decoded.count("\n", 0, match.start())
+                problems.append(BodyProblem(line, f"link scheme {scheme!r}: is not allowed (only http, https, mailto)"))
+        for match in _REFERENCE_DEFINITION.finditer(decoded):
+            scheme = match.group(1).lower()
+            if scheme not in ALLOWED_SCHEMES:
+                line = decoded.count("\n", 0, match.start())
                 problems.append(BodyProblem(line, f"link scheme {scheme!r}: is not allowed (only http, https, mailto)"))
         for token, line in _walk(self._md.parse(body)):
             if token.type in _REFUSED_TOKENS:

@@ -59,12 +59,54 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
+#: libyaml, when PyYAML has it: it parses about ten times faster than the pure-Python parser
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+#: libyaml composes nodes recursively in C, without Python's recursion limit: a deeply nested document would
+#: crash the process, so a text that could nest deeper than this (each level needs one of ``[{-?:``) has its
+#: depth measured from libyaml's events (not recursive) before it is composed
+_C_SAFE_INDICATORS = 2_000
+
+
+def _depth_over(text: str, limit: int) -> bool:
+    depth = 0
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                return True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return False
+
+
+def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """(loader, root node) composed by libyaml; ``None`` to leave the text to the pure-Python loader.
+
+    Only well-formed, not too deeply nested documents take this path: for anything else the pure-Python loader
+    runs as before, so that every problem is reported with the same message and place as always.
+    """
+    if _CLoader is None:
+        return None
+    try:
+        if sum(text.count(c) for c in "[{-?:") > _C_SAFE_INDICATORS and _depth_over(text, MAX_DEPTH):
+            return None
+        loader = _CLoader(text)
+    except yaml.YAMLError:
+        return None
+    try:
+        return loader, loader.get_single_node()
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+
+
 def load(text: str) -> tuple[Any, Marks]:
     """Parse one YAML document into plain data (dicts, lists, scalars) and its ``Marks``."""
-    loader = yaml.SafeLoader(text)
+    fast = _compose_fast(text)
+    loader = fast[0] if fast is not None else yaml.SafeLoader(text)
     try:
         try:
-            root = loader.get_single_node()
+            root = fast[1] if fast is not None else loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or str(exc)
@@ -81,6 +123,9 @@ def load(text: str) -> tuple[Any, Marks]:
             ) from None
         except yaml.YAMLError as exc:
             raise YamlError(f"malformed YAML: {exc}") from None
+        except RecursionError:
+            # PyYAML composes nodes recursively: nesting deep enough exhausts the stack before ``_build`` sees it
+            raise YamlError(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", *_too_deep(text)) from None
         marks = Marks()
         if root is None:
             return None, marks
@@ -89,6 +134,22 @@ def load(text: str) -> tuple[Any, Marks]:
         return data, marks
     finally:
         loader.dispose()
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where nesting first goes deeper than ``MAX_DEPTH``, found from the parser's events (not recursive)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:

@@ -1,0 +1,298 @@
+"""The fast checker: everything the build would reject, without building the edition.
+
+``check`` loads, validates and anchors the edition with the very loader the Sphinx build uses
+(``edition.load_edition``), reads the bibliography's keys with pybtex, checks that every source has a page, and
+adds advice the build does not give: warnings about selectors so short or generic that a small edit to the
+source would move them or make them ambiguous. ``python -m sphinx_standoff.cli check`` (or ``standoff check``)
+prints the result.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .edition import Edition, load_edition
+from .model import Emendation, targets_of
+from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
+
+#: an ``exact`` shorter than this (characters or words) with no prefix/suffix is fragile
+MIN_EXACT_CHARS = 12
+MIN_EXACT_WORDS = 3
+#: context (prefix + suffix) shorter than this does not hold a generic ``exact`` in place
+MIN_CONTEXT_CHARS = 12
+
+#: very common English words: an ``exact`` made only of these says nothing about where it belongs
+COMMON_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers him his how i if in into is it its itself just may me might more most must my no nor not
+    now of off on once only or other our ours out over own same shall she should so some such than that the
+    their theirs them then there these they this those through to too under until up upon very was we were
+    what when where which while who whom why will with would you your one two first new said mr dr
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W_]+")
+_PAGE_DIRECTIVE = re.compile(r"(?:\{standoff-source\}|\.\.\s+standoff-source::)[ \t]+([^\s`]+)")
+
+
+@dataclass
+class CheckResult:
+    """What the checker found: the loaded edition and every diagnostic, errors and warnings, in file order."""
+
+    edition: Edition
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity != "error"]
+
+
+def read_bib_keys(bib: Path) -> tuple[set[str] | None, list[Diagnostic]]:
+    """The lower-cased keys of a BibTeX file (as the build compares them), or a diagnostic saying why not."""
+    from pybtex.database import parse_string
+    from pybtex.scanner import PybtexError
+
+    try:
+        text = bib.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [Diagnostic(str(bib), 1, 1, None, f"cannot read the bibliography: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(str(bib), 1, 1, None, f"bibliography is not UTF-8: {exc.reason}")]
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexError as exc:
+        return None, [Diagnostic(str(bib), 1, 1, None, f"cannot parse the bibliography: {exc}")]
+    return {key.lower() for key in data.entries.keys()}, []
+
+
+def conf_settings(docs: Path | None) -> dict[str, Any]:
+    """Literal settings of ``docs/conf.py`` that change what a body may contain, read without running it."""
+    settings: dict[str, Any] = {}
+    if docs is None:
+        return settings
+    wanted = {"myst_enable_extensions", "standoff_allowed_roles", "standoff_allowed_directives"}
+    try:
+        tree = ast.parse((docs / "conf.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return settings
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in wanted:
+                try:
+                    settings[name] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return settings
+
+
+def body_checker(docs: Path | None) -> BodyChecker:
+    """A body checker configured as the build configures it (MyST syntax extensions, allowed roles)."""
+    from myst_parser.config.main import MdParserConfig
+
+    settings = conf_settings(docs)
+    # when the configuration cannot be read, parse colon fences anyway: ``:::{raw}`` must never slip through
+    extensions = settings.get("myst_enable_extensions", ["colon_fence"])
+    config = MdParserConfig(enable_extensions=set(extensions))
+    return BodyChecker(
+        config,
+        allowed_roles=settings.get("standoff_allowed_roles", DEFAULT_ALLOWED_ROLES),
+        allowed_directives=settings.get("standoff_allowed_directives", DEFAULT_ALLOWED_DIRECTIVES),
+    )
+
+
+def pages_of(docs: Path) -> set[str]:
+    """The ids of the sources that some page in ``docs`` shows with ``standoff-source``."""
+    shown: set[str] = set()
+    for path in sorted(docs.rglob("*")):
+        if path.suffix not in (".md", ".rst") or "_build" in path.relative_to(docs).parts or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        shown.update(match.group(1) for match in _PAGE_DIRECTIVE.finditer(text))
+    return shown
+
+
+def missing_pages(edition: Edition, docs: Path) -> list[Diagnostic]:
+    """A source without a page, and each annotation that would therefore not appear (as the build reports)."""
+    shown = pages_of(docs)
+    found: list[Diagnostic] = []
+    for source_id, source in sorted(edition.sources.items()):
+        if source_id in shown:
+            continue
+        found.append(
+            Diagnostic(
+                str(source.path),
+                source.field_lines.get("id", 1),
+                1,
+                None,
+                f"source {source_id!r} has no page: add a page with the standoff-source directive",
+                code="missing-page",
+            )
+        )
+        for located, _ in edition.by_source.get(source_id, []):
+            found.append(
+                Diagnostic(
+                    located.path,
+                    located.line,
+                    located.column,
+                    located.id,
+                    f"annotates source {source_id!r}, which has no page, so it would not appear",
+                    code="missing-page",
+                )
+            )
+    return found
+
+
+def fragile_selectors(edition: Edition) -> list[Diagnostic]:
+    """Warnings for selectors so short or generic that a small edit to the source would move them.
+
+    An ``exact`` of fewer than three words or twelve characters, with no ``prefix`` or ``suffix``, or one made
+    only of very common words ("of the", "he said") with little or no context, anchors today because it
+    happens to be unique; one more occurrence in the source and it becomes ambiguous, or lands elsewhere.
+    """
+    found: list[Diagnostic] = []
+    for located in edition.annotations:
+        selectors = [s for s in targets_of(located.annotation) if s is not None]
+        for index, selector in enumerate(selectors):
+            exact = " ".join(selector.exact.split())
+            words = _WORD.findall(exact)
+            context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
+            short = len(words) < MIN_EXACT_WORDS or len(exact) < MIN_EXACT_CHARS
+            generic = all(word.lower() in COMMON_WORDS for word in words)
+            if context == 0 and (short or generic):
+                why = (
+                    "consists only of very common words"
+                    if generic
+                    else f"is short ({len(words)} word{'s' if len(words) != 1 else ''}, {len(exact)} characters)"
+                )
+                advice = (
+                    "add a prefix or suffix (the words just before or after it)"
+                    if isinstance(located.annotation, Emendation)
+                    else "quote a few more words, or add a prefix or suffix"
+                )
+            elif generic and context < MIN_CONTEXT_CHARS:
+                why = "consists only of very common words and its prefix/suffix is short"
+                advice = "give a longer prefix or suffix"
+            else:
+                continue
+            where = f" (target {index + 1} of {len(selectors)})" if len(selectors) > 1 else ""
+            found.append(
+                Diagnostic(
+                    located.path,
+                    located.line,
+                    located.column,
+                    located.id,
+                    f"fragile selector{where}: exact {exact!r} {why}, so a small edit to the source could make "
+                    f"it ambiguous or move it; {advice}",
+                    code="fragile-selector",
+                    severity="warning",
+                )
+            )
+    return found
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: the nearest folder (from ``start``, default the working directory, upwards) that has
+    both ``sources/`` and ``annotations/``; ``start`` itself when none has."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "sources").is_dir() and (folder / "annotations").is_dir():
+            return folder
+    return here
+
+
+def check(
+    root: Path | None = None,
+    *,
+    sources: Path | None = None,
+    annotations: Path | None = None,
+    bib: Path | None = None,
+    docs: Path | None = None,
+    use_bib: bool = True,
+    use_docs: bool = True,
+) -> CheckResult:
+    """Load, validate and anchor the whole edition as the build would, plus the checker's own warnings.
+
+    Folders default to the project layout under ``root``: ``sources/``, ``annotations/``, ``docs/`` and
+    ``docs/references.bib``. ``use_bib=False`` skips the citation check; ``use_docs=False`` the page check.
+    """
+    root = find_root() if root is None else root
+    sources = sources if sources is not None else root / "sources"
+    annotations = annotations if annotations is not None else root / "annotations"
+    docs = docs if docs is not None else root / "docs"
+    bib = bib if bib is not None else docs / "references.bib"
+    diagnostics: list[Diagnostic] = []
+    keys: set[str] | None = None
+    if use_bib:
+        keys, problems = read_bib_keys(bib)
+        diagnostics.extend(problems)
+    has_docs = use_docs and docs.is_dir()
+    edition = load_edition(sources, annotations, keys, body_checker(docs if has_docs else None))
+    diagnostics.extend(edition.diagnostics)
+    if has_docs:
+        diagnostics.extend(missing_pages(edition, docs))
+    diagnostics.extend(fragile_selectors(edition))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.severity != "error"))
+    return CheckResult(edition, diagnostics)
+
+
+# -- output ---------------------------------------------------------------------------------------------------
+
+
+def relative(path: str, root: Path) -> str:
+    """``path`` relative to ``root`` when it lies inside it (as editors and GitHub want it), else as given."""
+    try:
+        return Path(path).absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_diagnostic(diagnostic: Diagnostic, root: Path, style: str = "text") -> str:
+    """One line: ``path:line:column: annotation-id: message`` (``text``), or a GitHub Actions command."""
+    path = relative(diagnostic.path, root)
+    who = f"{diagnostic.annotation}: " if diagnostic.annotation else ""
+    if style == "github":
+        level = "error" if diagnostic.severity == "error" else "warning"
+        title = "standoff " + (diagnostic.code if diagnostic.code != "standoff" else level)
+        return (
+            f"::{level} file={_escape_property(path)},line={diagnostic.line},col={diagnostic.column},"
+            f"title={_escape_property(title)}::{_escape_data(who + diagnostic.message)}"
+        )
+    prefix = "" if diagnostic.severity == "error" else "warning: "
+    return f"{path}:{diagnostic.line}:{diagnostic.column}: {who}{prefix}{diagnostic.message}"
+
+
+def summary(result: CheckResult) -> str:
+    edition = result.edition
+    errors, warnings = len(result.errors), len(result.warnings)
+    return (
+        f"{len(edition.annotations)} of {edition.declared} annotations anchored in {len(edition.sources)} sources "
+        f"({len(edition.annotation_files)} annotation files): "
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )

@@ -1,0 +1,333 @@
+"""Compare: claims against each other and the record, quotations against the text quoted, printings
+against each other; and the register that joins the build's flags with the editors' curated discrepancies.
+
+Claims are compared only within one event and property (never every claim with every claim of the corpus),
+so the cost grows with the size of the largest event, not with the square of the edition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .anchoring import Anchor
+from .collation import Collation, collate
+from .edition import Edition, Located
+from .model import PROPERTIES, Claim, Discrepancy, Event, Quotation
+from .values import Interval, agree, describe, interval, sequence_fits
+
+
+@dataclass
+class Reading:
+    """One passage in a register entry, with the value it gives."""
+
+    key: str
+    anchor: Anchor
+    text: str
+    value: Any = None
+    prop: str | None = None
+    #: True/False when the reading can be compared with the record; None when it cannot
+    agrees_with_record: bool | None = None
+    annotation: str | None = None
+    role: str = "claim"  # claim | quoting | quoted | passage
+
+
+@dataclass
+class Entry:
+    """A register entry: one disagreement, found by the build, curated by the editors, or both."""
+
+    id: str
+    kind: str
+    summary: str
+    event: str | None
+    readings: list[Reading]
+    prop: str | None = None
+    record: Any = None
+    automatic: bool = False
+    curated: Located | None = None
+    collation: Collation | None = None
+    quotation: str | None = None
+    #: ids of automatic flags merged into this entry (their anchors stay valid in the register)
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def annotation_ids(self) -> set[str]:
+        ids = {r.annotation for r in self.readings if r.annotation}
+        if self.curated is not None:
+            ids.add(self.curated.id)
+        if self.quotation:
+            ids.add(self.quotation)
+        return ids
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({r.anchor.source for r in self.readings})
+
+
+@dataclass
+class WitnessCollation:
+    """Two printings of one text, collated."""
+
+    source: str
+    witness: str
+    collation: Collation
+
+
+@dataclass
+class Analysis:
+    entries: list[Entry]
+    collations: dict[str, Collation]
+    witnesses: list[WitnessCollation]
+    events: dict[str, Located]
+    event_dates: dict[str, Interval]
+    claims: dict[str, list[Located]]  # event id -> claims
+    #: annotation id -> ids of the entries it takes part in
+    by_annotation: dict[str, list[str]]
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id or entry_id in e.aliases), None)
+
+    def fingerprint(self, source_id: str | None = None) -> str:
+        """Changes when anything the analysis shows about ``source_id`` (or anything, if None) changes."""
+        digest = hashlib.sha256()
+        for entry in self.entries:
+            if source_id is None or source_id in entry.sources:
+                digest.update(
+                    json.dumps(
+                        [
+                            entry.id,
+                            entry.kind,
+                            entry.summary,
+                            [
+                                (r.key, r.anchor.source, r.anchor.paragraph, r.agrees_with_record)
+                                for r in entry.readings
+                            ],
+                        ],
+                        default=str,
+                    ).encode()
+                )
+        for witness in self.witnesses:
+            if source_id is None or source_id in (witness.source, witness.witness):
+                digest.update(repr(witness.collation.segments).encode())
+        return digest.hexdigest()
+
+
+def _passage(edition: Edition, anchor: Anchor) -> str:
+    return edition.sources[anchor.source].paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+
+
+def analyse(edition: Edition) -> Analysis:
+    events: dict[str, Located] = {}
+    claims: dict[str, list[Located]] = defaultdict(list)
+    quotations: list[Located] = []
+    curated: list[Located] = []
+    for located in edition.annotations:
+        annotation = located.annotation
+        if isinstance(annotation, Event):
+            events[located.id] = located
+        elif isinstance(annotation, Claim):
+            claims[annotation.event].append(located)
+        elif isinstance(annotation, Quotation):
+            quotations.append(located)
+        elif isinstance(annotation, Discrepancy):
+            curated.append(located)
+    event_dates = {
+        ident: interval(loc.annotation.record.date) for ident, loc in events.items() if loc.annotation.record.date
+    }
+    entries: dict[str, Entry] = {}
+    for event_id, event_claims in sorted(claims.items()):
+        event = events.get(event_id)
+        by_prop: dict[str, list[Located]] = defaultdict(list)
+        for claim in event_claims:
+            by_prop[claim.annotation.property].append(claim)
+        for prop, group in sorted(by_prop.items()):
+            entry = _compare_claims(edition, event, event_id, prop, group, event_dates)
+            if entry is not None:
+                entries[entry.id] = entry
+    collations: dict[str, Collation] = {}
+    for located in quotations:
+        quoting, quoted = located.anchors
+        collation = collate(_passage(edition, quoting), _passage(edition, quoted))
+        collations[located.id] = collation
+        if collation.substantive:
+            entry_id = f"auto-{located.id}"
+            entries[entry_id] = Entry(
+                id=entry_id,
+                kind="wording",
+                summary="The quotation differs from the text it quotes.",
+                event=located.annotation.event,
+                readings=[
+                    Reading(
+                        f"{located.id}#1", quoting, _passage(edition, quoting), annotation=located.id, role="quoting"
+                    ),
+                    Reading(f"{located.id}#2", quoted, _passage(edition, quoted), annotation=located.id, role="quoted"),
+                ],
+                automatic=True,
+                collation=collation,
+                quotation=located.id,
+            )
+    for located in curated:
+        _merge_curated(edition, located, entries, collations)
+    ordered = sorted(entries.values(), key=lambda e: _entry_order(e, event_dates))
+    by_annotation: dict[str, list[str]] = defaultdict(list)
+    for entry in ordered:
+        for ident in sorted(entry.annotation_ids):
+            by_annotation[ident].append(entry.id)
+    witnesses = _collate_witnesses(edition)
+    return Analysis(ordered, collations, witnesses, events, event_dates, dict(claims), dict(by_annotation))
+
+
+def _compare_claims(
+    edition: Edition,
+    event: Located | None,
+    event_id: str,
+    prop: str,
+    group: list[Located],
+    dates: dict[str, Interval],
+) -> Entry | None:
+    record = getattr(event.annotation.record, prop, None) if event is not None and prop != "sequence" else None
+    readings = []
+    for claim in group:
+        value = claim.annotation.value
+        if prop == "sequence":
+            fits = sequence_fits(dates.get(event_id), value, dates)
+        else:
+            fits = None if record is None else agree(prop, value, record)
+        readings.append(
+            Reading(claim.id, claim.anchors[0], _passage(edition, claim.anchors[0]), value, prop, fits, claim.id)
+        )
+    disagree = any(r.agrees_with_record is False for r in readings)
+    if not disagree:
+        # compare distinct values pairwise: claims with the same value are one class
+        classes: dict[str, Any] = {}
+        for reading in readings:
+            classes.setdefault(json.dumps(reading.value, sort_keys=True, default=str), reading.value)
+        values = list(classes.values())
+        disagree = any(
+            not agree(prop, values[i], values[j], dates) for i in range(len(values)) for j in range(i + 1, len(values))
+        )
+    if not disagree:
+        return None
+    label = event.annotation.label if event is not None else event_id
+    kind = PROPERTIES[prop]
+    what = {"speaker": "who said it", "words": "the words said", "sequence": "the order of events"}.get(prop, prop)
+    return Entry(
+        id=f"auto-{event_id}-{prop}",
+        kind=kind,
+        summary=f"{label}: the passages disagree on {what}"
+        + (" with each other or with the record." if record is not None else " with each other."),
+        event=event_id,
+        readings=readings,
+        prop=prop,
+        record=record,
+        automatic=True,
+    )
+
+
+def _merge_curated(
+    edition: Edition, located: Located, entries: dict[str, Entry], collations: dict[str, Collation]
+) -> None:
+    """A curated discrepancy takes over the automatic entries of the claims it names (one entry, not two)."""
+    annotation: Discrepancy = located.annotation
+    named = set(annotation.claims)
+    absorbed = [e for e in entries.values() if e.automatic and e.curated is None and e.annotation_ids & named]
+    readings: list[Reading] = []
+    seen: set[str] = set()
+    record = None
+    prop = None
+    collation = None
+    quotation = None
+    for entry in absorbed:
+        del entries[entry.id]
+        for reading in entry.readings:
+            if reading.key not in seen:
+                seen.add(reading.key)
+                readings.append(reading)
+        record = record if record is not None else entry.record
+        prop = prop or entry.prop
+        collation = collation or entry.collation
+        quotation = quotation or entry.quotation
+    by_id = {loc.id: loc for loc in edition.annotations}
+    for ident in annotation.claims:
+        other = by_id.get(ident)
+        if other is None:
+            continue
+        if isinstance(other.annotation, Claim) and ident not in seen:
+            anchor = other.anchors[0]
+            readings.append(
+                Reading(
+                    ident,
+                    anchor,
+                    _passage(edition, anchor),
+                    other.annotation.value,
+                    other.annotation.property,
+                    None,
+                    ident,
+                )
+            )
+            seen.add(ident)
+        elif isinstance(other.annotation, Quotation) and f"{ident}#1" not in seen:
+            quoting, quoted = other.anchors
+            readings.append(
+                Reading(f"{ident}#1", quoting, _passage(edition, quoting), annotation=ident, role="quoting")
+            )
+            readings.append(Reading(f"{ident}#2", quoted, _passage(edition, quoted), annotation=ident, role="quoted"))
+            seen.update((f"{ident}#1", f"{ident}#2"))
+            collation = collation or collations.get(ident)
+            quotation = quotation or ident
+    for index, anchor in enumerate(located.anchors):
+        readings.append(Reading(f"{located.id}#{index + 1}", anchor, _passage(edition, anchor), role="passage"))
+    entries[located.id] = Entry(
+        id=located.id,
+        kind=annotation.discrepancy,
+        summary=annotation.summary,
+        event=annotation.event or next((e.event for e in absorbed if e.event), None),
+        readings=readings,
+        prop=prop,
+        record=record,
+        automatic=bool(absorbed),
+        curated=located,
+        collation=collation,
+        quotation=quotation,
+        aliases=[e.id for e in absorbed],
+    )
+
+
+def _entry_order(entry: Entry, dates: dict[str, Interval]) -> tuple[Any, ...]:
+    when = dates.get(entry.event or "")
+    return (when is None, when.start if when else None, entry.event or "", entry.id)
+
+
+#: the roles that make up the text of a document, as opposed to headings, datelines and editorial matter
+TEXT_ROLES = frozenset({"body", "salutation", "closing", "signature", "address"})
+
+
+def _collate_witnesses(edition: Edition) -> list[WitnessCollation]:
+    found = []
+    for source in sorted(edition.sources.values(), key=lambda s: s.id):
+        other = source.meta.witness_of
+        if other and other in edition.sources:
+            main = edition.sources[other]
+            found.append(
+                WitnessCollation(
+                    other,
+                    source.id,
+                    collate(
+                        " ".join(p.text for p in source.paragraphs if p.role in TEXT_ROLES),
+                        " ".join(p.text for p in main.paragraphs if p.role in TEXT_ROLES),
+                    ),
+                )
+            )
+    return found
+
+
+def describe_value(prop: str | None, value: Any, labels: dict[str, str] | None = None) -> str:
+    """``values.describe``, naming events in sequences by their labels."""
+    if prop == "sequence" and isinstance(value, dict) and labels:
+        other = value.get("before") or value.get("after")
+        word = "before" if value.get("before") else "after"
+        return f"{word} {labels.get(other, other)}"
+    return describe(prop or "", value)

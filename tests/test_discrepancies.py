@@ -1,0 +1,134 @@
+"""Claims compared, quotations collated, flags found by the build, register, chronology and comparisons."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOTS, Built, run_sphinx
+from sphinx_standoff.collation import collate
+from sphinx_standoff.values import agree
+
+AGREEING = """\
+annotations:
+  - id: ev-order
+    kind: event
+    label: The order to light the lamp
+    record:
+      date: 1890-03-12
+    evidence: The order itself is dated 12 March 1890.
+  - id: cl-order-date
+    kind: claim
+    target: {source: order, exact: "12 March 1890", prefix: "Order of the day,"}
+    event: ev-order
+    property: date
+    value: 1890-03-12
+  - id: cl-memoir-date
+    kind: claim
+    target: {source: memoir, exact: "March 1890"}
+    event: ev-order
+    property: date
+    value: 1890-03
+  - id: qt-memoir-order
+    kind: quotation
+    target: {source: memoir, exact: "light the lamp at dusk"}
+    quoted: {source: order, exact: "light the lamp at dusk"}
+"""
+
+
+@pytest.fixture
+def discrepancy_root(tmp_path: Path) -> Path:
+    target = tmp_path / "root"
+    shutil.copytree(ROOTS / "test-discrepancy", target)
+    return target
+
+
+def build(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Built:
+    built = run_sphinx(root, tmp_path / "out", capsys)
+    assert built.status == 0, built.output
+    return built
+
+
+def test_disagreeing_date_and_misquotation_are_flagged(discrepancy_root, tmp_path, capsys) -> None:
+    built = build(discrepancy_root, tmp_path, capsys)
+    register = built.html("register.html")
+    entries = {a["id"]: a for a in register.select("article.standoff-entry")}
+    assert set(entries) == {"d-auto-ev-order-date", "d-auto-qt-memoir-order"}
+    date = entries["d-auto-ev-order-date"]
+    assert date["data-kind"] == "date" and date["data-sources"] == "memoir order"
+    assert "14 March 1890" in date.get_text() and "disagrees with the record" in date.get_text()
+    wording = entries["d-auto-qt-memoir-order"]
+    assert wording["data-kind"] == "wording"
+    variants = {v["data-kind"]: v.get_text(" ", strip=True) for v in wording.select(".standoff-variant")}
+    assert variants["omission"] == "shall"
+    assert variants["substitution"] == "until till"
+    assert "punctuation" in variants
+
+
+def test_flag_is_visible_at_the_passage_and_leads_to_the_register(discrepancy_root, tmp_path, capsys) -> None:
+    page = build(discrepancy_root, tmp_path, capsys).html("memoir.html")
+    flag = page.find("a", class_="standoff-flag")
+    assert flag.get_text() == "≠" and "Discrepancy (date)" in flag["aria-label"]
+    note = page.find(id=flag["href"][1:])
+    links = [a["href"] for a in note.select("a.reference")]
+    assert "register.html#d-auto-ev-order-date" in links
+    assert "order.html#p1" in links  # the other reading, a click away
+
+
+def test_agreeing_sources_produce_no_flags(discrepancy_root, tmp_path, capsys) -> None:
+    (discrepancy_root / "annotations" / "apparatus.yaml").write_text(AGREEING, encoding="utf-8")
+    built = build(discrepancy_root, tmp_path, capsys)
+    assert built.html("register.html").select("article.standoff-entry") == []
+    memoir = built.html("memoir.html")
+    assert memoir.find("a", class_="standoff-flag") is None
+    assert "verified: the quotation matches the text exactly" in memoir.get_text().lower()
+
+
+def test_chronology_lists_events_in_order_with_every_claim(discrepancy_root, tmp_path, capsys) -> None:
+    page = build(discrepancy_root, tmp_path, capsys).html("chronology.html")
+    event = page.find(id="event-ev-order")
+    assert "12 March 1890" in event.find("h1, h2").get_text() if event.find("h1, h2") else True
+    claims = event.select("ul.standoff-claims li")
+    assert len(claims) == 2
+    assert any("≠" in li.get_text() for li in claims)
+
+
+def test_comparison_page_shows_parallel_passages(discrepancy_root, tmp_path, capsys) -> None:
+    page = build(discrepancy_root, tmp_path, capsys).html("comparisons.html")
+    section = page.find(id="compare-memoir--order")
+    assert section is not None
+    text = section.get_text(" ", strip=True)
+    assert "14 March 1890" in text and "12 March 1890" in text
+
+
+@pytest.mark.parametrize(
+    ("prop", "a", "b", "expected"),
+    [
+        ("date", "1963", "1963-09-20", True),
+        ("date", "1963-11-01/1963-11-10", "1963-11-22", False),
+        ("date", "1963-11", "1963-11-22", True),
+        ("number", "11", "10", False),
+        ("number", "10/11", "11", True),
+        ("participants", ["Kennedy", "Khrushchev"], ["Khrushchev", "Kennedy", "Gromyko"], True),
+        ("participants", ["Kennedy", "Robert Kennedy"], ["Kennedy", "Khrushchev"], False),
+        ("words", "Why not?", "why not", True),
+        ("words", "Why not?", "all right, why not?", False),
+        ("sequence", {"before": "b"}, {"after": "b"}, False),
+    ],
+)
+def test_values_agree_as_documented(prop, a, b, expected) -> None:
+    assert agree(prop, a, b) is expected
+
+
+def test_collation_keeps_accidentals_apart_from_substantive_changes() -> None:
+    collation = collate(
+        "We might commence now...for an exhaustive study", "we might commence now the steps for an exhaustive study"
+    )
+    kinds = [s.kind for s in collation.differences]
+    assert kinds == ["capitalisation", "ellipsis"]
+    assert collation.verified and collation.status == "marked"
+    assert collate("exactly so", "exactly so").status == "exact"
+    assert collate("Exactly so!", "exactly so.").status == "accidental"
+    changed = collate("in the quest", "in the continuing quest")
+    assert changed.status == "misquoted" and changed.differences[0].kind == "omission"

@@ -29,7 +29,7 @@ standoff_annotations = "../annotations"
 
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "label"
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 2

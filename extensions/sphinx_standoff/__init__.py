@@ -16,6 +16,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
+from . import export
 from .comparison import analyse
 from .directives import ChronologyDirective, ComparisonDirective, RegisterDirective, SourceDirective
 from .domain import StandoffDomain
@@ -138,6 +139,27 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
             )
 
 
+def write_export(app: Sphinx, exception: Exception | None) -> None:
+    """Write the apparatus as a W3C Web Annotation collection beside the HTML."""
+    if exception is not None or app.builder.format != "html":
+        return
+    edition, analysis = edition_of(app.env), analysis_of(app.env)
+    if edition is None or analysis is None:
+        return
+    domain: StandoffDomain = app.env.domains["standoff"]  # type: ignore[assignment]
+
+    def page(source_id: str) -> str:
+        docname = domain.page_of(source_id)
+        return app.builder.get_target_uri(docname) if docname else f"#{source_id}"
+
+    def special(kind: str) -> str:
+        docname = domain.special.get(kind)
+        return app.builder.get_target_uri(docname) if docname else ""
+
+    data = export.collection(edition, analysis, page, special, app.config.project)
+    (Path(app.outdir) / export.FILENAME).write_text(export.dumps(data), encoding="utf-8")
+
+
 def copy_static(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -151,6 +173,7 @@ def copy_static(app: Sphinx, exception: Exception | None) -> None:
 def add_assets(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.add_css_file("standoff.css")
+        app.add_js_file("standoff.js", loading_method="defer")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -179,6 +202,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated)
     app.connect("env-check-consistency", check_consistency)
     app.connect("build-finished", copy_static)
+    app.connect("build-finished", write_export)
     return {
         "version": __version__,
         "env_version": 2,

@@ -153,9 +153,8 @@ class SourceText:
             self._starts.append(offset)
             parts.append(paragraph.text)
             offset += len(paragraph.text) + 1
-        joined = "\n".join(parts)
-        self.folded, self._index = normalise(joined)
-        self._index.append(len(joined))
+        self._map = _Folded("\n".join(parts))
+        self.folded = self._map.folded
         self._folded_paragraphs: list[str] | None = None
 
     def _locate(self, original: int) -> tuple[int, int]:
@@ -196,8 +195,8 @@ class SourceText:
                 f"({where}); add a prefix or suffix (the text just before or after it) to choose one"
             )
         hit = candidates[0]
-        begin = self._index[hit]
-        end = self._index[hit + len(needle) - 1] + 1
+        begin = self._map.original(hit)
+        end = self._map.original(hit + len(needle) - 1) + 1
         # the last character may be a run of whitespace folded to one; keep the anchor tight
         p1, o1 = self._locate(begin)
         p2, o2 = self._locate(end - 1)
@@ -208,18 +207,21 @@ class SourceText:
         return Anchor(self.source.id, p1, o1, o2 + 1)
 
     def _context_matches(self, hit: int, length: int, prefix: str | None, suffix: str | None) -> bool:
+        # the folded text has no two whitespace characters in a row: a window a little longer than the context
+        # is enough, and saves copying the whole text before (or after) every candidate
         if prefix:
             want = fold(prefix).rstrip()
-            if not self.folded[:hit].rstrip().endswith(want):
+            if not self.folded[max(hit - len(want) - 2, 0) : hit].rstrip().endswith(want):
                 return False
         if suffix:
             want = fold(suffix).lstrip()
-            if not self.folded[hit + length :].lstrip().startswith(want):
+            end = hit + length
+            if not self.folded[end : end + len(want) + 2].lstrip().startswith(want):
                 return False
         return True
 
     def _describe(self, hit: int, length: int) -> str:
-        paragraph, _ = self._locate(self._index[hit])
+        paragraph, _ = self._locate(self._map.original(hit))
         before = self.folded[max(0, hit - 25) : hit]
         after = self.folded[hit + length : hit + length + 25]
         return f"¶{paragraph} after {_show(before.lstrip())} and before {_show(after.rstrip())}"

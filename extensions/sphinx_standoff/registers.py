@@ -128,13 +128,15 @@ class CrossSourcePages:
         kinds = Counter(entry.kind for entry in entries)
         automatic = sum(1 for entry in entries if entry.automatic)
         curated = sum(1 for entry in entries if entry.curated is not None)
-        summary = nodes.paragraph(
-            "",
-            f"{len(entries)} entries: "
-            + ", ".join(f"{kinds[k]} {k}" for k in KIND_ORDER if kinds[k])
-            + f". {automatic} found by the build itself, {curated} assessed by the editors.",
-            classes=["standoff-register-summary"],
-        )
+        if entries:
+            text = (
+                f"{len(entries)} entries: "
+                + ", ".join(f"{kinds[k]} {k}" for k in KIND_ORDER if kinds[k])
+                + f". {automatic} found by the build itself, {curated} assessed by the editors."
+            )
+        else:
+            text = "No disagreement has been found or recorded."
+        summary = nodes.paragraph("", text, classes=["standoff-register-summary"])
         out.append(summary)
         form = sn.standoff_filter()
         form["kinds"] = [k for k in KIND_ORDER if kinds[k]]

@@ -86,8 +86,13 @@ def annotation_item(
         item["standoff:event"] = _iri(a.event)
         item["standoff:property"] = a.property
         item["standoff:value"] = a.value
-        bodies.append({"type": "SpecificResource", "source": special("chronology") + f"#event-{a.event}",
-                       "purpose": "classifying"})
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "source": special("chronology") + f"#event-{a.event}",
+                "purpose": "classifying",
+            }
+        )
     if isinstance(a, Quotation):
         collation = analysis.collations.get(a.id)
         if collation is not None:
@@ -118,8 +123,11 @@ def annotation_item(
     item["target"] = targets if len(targets) > 1 else targets[0]
     if a.authors:
         item["creator"] = [
-            {"type": "Person", "name": author.name, **({"id": f"https://orcid.org/{author.orcid}"} if author.orcid
-                                                        else {})}
+            {
+                "type": "Person",
+                "name": author.name,
+                **({"id": f"https://orcid.org/{author.orcid}"} if author.orcid else {}),
+            }
             for author in a.authors
         ]
     if a.created:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -29,22 +30,28 @@ def tiny_args(tiny: Path) -> list[str]:
 
 
 def test_the_edition_passes_the_check_quickly() -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on the machine does not count
     result = check(PROJECT)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert result.errors == [], "\n".join(format_diagnostic(d, PROJECT) for d in result.errors)
     assert len(result.edition.annotations) == result.edition.declared >= 40
     assert elapsed < 2.0, f"the check took {elapsed:.2f} s"
 
 
 def test_the_command_runs_without_sphinx_in_about_a_second() -> None:
-    """A fresh interpreter, as a contributor runs it: the check and its imports, under two seconds."""
+    """A fresh interpreter, as a contributor runs it: imports and check under two seconds of CPU time.
+
+    CPU time (user + system of the child), not wall time, so that other work on the machine cannot make the
+    test fail; on an idle machine the two are the same.
+    """
     code = f"import sys; from sphinx_standoff.cli import main; sys.exit(main(['--root', {str(PROJECT)!r}, 'check']))"
-    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert elapsed < 2.0, f"standoff check took {elapsed:.2f} s"
+    assert "0 errors" in done.stderr
+    assert cpu < 2.0, f"standoff check took {cpu:.2f} s of CPU time"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -30,7 +30,7 @@ CASES = {
     "unknown-kind": (
         "annotations:\n  - id: odd\n    kind: gloss\n    target: {source: harbour-log, exact: shipp}\n    body: x\n",
         r"bad\.yaml:3: odd: unknown kind 'gloss' \(expected one of: note, emendation, cross-reference, event, "
-        r"claim, quotation, discrepancy\)",
+        r"claim, quotation, discrepancy, entity, identification\)",
     ),
     "unknown-source": (
         "annotations:\n  - id: lost\n    kind: note\n    target: {source: nowhere, exact: shipp}\n    body: x\n",

@@ -171,3 +171,14 @@ def test_outside_a_repository_is_a_message(tmp_path: Path, capsys: pytest.Captur
             os.environ["GIT_CEILING_DIRECTORIES"] = env_dir
     assert status == 2 and "Traceback" not in out + err
     assert err.startswith("standoff review: ")
+
+
+def test_an_annotation_without_a_passage_is_listed_apart(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "annotations" / "events.yaml").write_text(
+        "annotations:\n  - id: ev-lamp-lit\n    kind: event\n    label: The lamp is lit\n"
+        "    record: {date: 1890-05-03}\n    evidence: The log says so.\n",
+        encoding="utf-8",
+    )
+    status, out, _ = review(repo, capsys)
+    assert status == 0
+    assert "### Not attached to a passage\n\n- added event `ev-lamp-lit`: The lamp is lit" in out

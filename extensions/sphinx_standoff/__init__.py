@@ -18,7 +18,13 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import export
 from .comparison import analyse
-from .directives import ChronologyDirective, ComparisonDirective, RegisterDirective, SourceDirective
+from .directives import (
+    ChronologyDirective,
+    ComparisonDirective,
+    NamesDirective,
+    RegisterDirective,
+    SourceDirective,
+)
 from .domain import StandoffDomain
 from .edition import Edition, load_edition
 from .nodes import standoff_filter
@@ -123,7 +129,13 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                 subtype="missing-page",
             )
     # events and claims appear on the chronology, discrepancies in the register: those pages must exist
-    needs = {"event": "chronology", "claim": "chronology", "discrepancy": "register"}
+    needs = {
+        "event": "chronology",
+        "claim": "chronology",
+        "discrepancy": "register",
+        "entity": "registers",
+        "identification": "registers",
+    }
     for located in edition.annotations:
         kind = needs.get(located.kind)
         if kind and kind not in domain.special:
@@ -190,6 +202,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-register", RegisterDirective)
     app.add_directive("standoff-chronology", ChronologyDirective)
     app.add_directive("standoff-comparison", ComparisonDirective)
+    app.add_directive("standoff-registers", NamesDirective)
     app.setup_extension("sphinx_standoff.contributors")
     for node, visitors in HTML_VISITORS.items():
         if node is standoff_filter:

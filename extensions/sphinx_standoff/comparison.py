@@ -16,6 +16,7 @@ from typing import Any
 from .anchoring import Anchor
 from .collation import Collation, collate
 from .edition import Edition, Located
+from .mentions import Mentions, find_mentions
 from .model import PROPERTIES, Claim, Discrepancy, Event, Quotation
 from .values import Interval, agree, describe, interval, sequence_fits
 
@@ -86,6 +87,7 @@ class Analysis:
     claims: dict[str, list[Located]]  # event id -> claims
     #: annotation id -> ids of the entries it takes part in
     by_annotation: dict[str, list[str]]
+    mentions: Mentions | None = None
 
     def entry(self, entry_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id or entry_id in e.aliases), None)
@@ -112,6 +114,10 @@ class Analysis:
         for witness in self.witnesses:
             if source_id is None or source_id in (witness.source, witness.witness):
                 digest.update(repr(witness.collation.segments).encode())
+        if self.mentions is not None:
+            for (source, _), found in sorted(self.mentions.by_paragraph.items()):
+                if source_id is None or source == source_id:
+                    digest.update(repr(found).encode())
         return digest.hexdigest()
 
 
@@ -177,7 +183,16 @@ def analyse(edition: Edition) -> Analysis:
         for ident in sorted(entry.annotation_ids):
             by_annotation[ident].append(entry.id)
     witnesses = _collate_witnesses(edition)
-    return Analysis(ordered, collations, witnesses, events, event_dates, dict(claims), dict(by_annotation))
+    return Analysis(
+        ordered,
+        collations,
+        witnesses,
+        events,
+        event_dates,
+        dict(claims),
+        dict(by_annotation),
+        find_mentions(edition),
+    )
 
 
 def _compare_claims(

@@ -122,3 +122,12 @@ class ComparisonDirective(_CrossSourceDirective):
 
     def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
         return pages.comparisons()
+
+
+class NamesDirective(_CrossSourceDirective):
+    """``standoff-registers``: persons, organisations, places and documents, with every mention."""
+
+    page_kind = "registers"
+
+    def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
+        return pages.entity_registers()

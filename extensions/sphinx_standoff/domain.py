@@ -32,7 +32,7 @@ class StandoffDomain(Domain):
     }
 
     #: what each kind of link resolves to: (page kind, anchor prefix)
-    LINKS = {"entry": ("register", "d-"), "event": ("chronology", "event-")}
+    LINKS = {"entry": ("register", "d-"), "event": ("chronology", "event-"), "entity": ("registers", "entity-")}
 
     @property
     def pages(self) -> dict[str, str]:

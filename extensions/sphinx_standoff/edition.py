@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
-from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Quotation, targets_of, texts_of
+from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Identification, Quotation, targets_of, texts_of
 from .transcription import Source, read_source
 from .validation import BodyChecker, describe_validation_error
 
@@ -261,7 +261,7 @@ def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = 
             continue
         text_lines = {
             name: marks.content_line(("annotations", index, name))
-            for name in ("body", "evidence", "assessment")
+            for name in ("body", "evidence", "assessment", "identification")
             if name in raw
         }
         body_line = text_lines.get("body", line)
@@ -317,7 +317,10 @@ def _check_links(items: list[Located], diagnostics: list[Diagnostic]) -> list[Lo
         elif isinstance(a, Discrepancy):
             ok = want(item, a.event, "event", "event")
             for claim in a.claims:
-                ok = want(item, claim, "claim", "claim") and ok
+                if kinds.get(claim) != "quotation":
+                    ok = want(item, claim, "claim", "claim") and ok
+        elif isinstance(a, Identification):
+            ok = want(item, a.entity, "entity", "entity")
         if ok:
             kept.append(item)
     return kept

@@ -135,10 +135,15 @@ DateValue = Annotated[
         ),
     ),
 ]
+_NUMBER = r"^-?\d+(\.\d+)?(/-?\d+(\.\d+)?)?$"
 NumberValue = Annotated[
     str,
-    BeforeValidator(lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v),
-    Field(pattern=r"^-?\d+(\.\d+)?(/-?\d+(\.\d+)?)?$", description="A number, or a range low/high."),
+    BeforeValidator(
+        lambda v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v,
+        # the JSON Schema accepts what the validator accepts: a YAML number, or a string such as "3/5"
+        json_schema_input_type=Annotated[str, Field(pattern=_NUMBER)] | int | float,
+    ),
+    Field(pattern=_NUMBER, description="A number, or a range low/high."),
 ]
 
 #: the properties a claim can assert about an event, and the kind of discrepancy a disagreement on each is
@@ -287,10 +292,50 @@ class Discrepancy(_AnnotationBase):
         return self
 
 
+# -- registers: persons, organisations, places, documents --------------------------------------------------
+
+
+class Entity(_AnnotationBase):
+    """A person, organisation, place or document named in the sources: an entry of a register.
+
+    Its mentions are found by the build from ``variants`` (the spellings the sources use, misspellings
+    included); where a variant could name two entities, ``identification`` annotations say which.
+    """
+
+    kind: Literal["entity"]
+    type: Literal["person", "organisation", "place", "document"]
+    name: Annotated[str, Field(min_length=1, max_length=300, description="Normalised name, as it sorts.")]
+    identification: Body
+    variants: Annotated[
+        list[Annotated[str, Field(min_length=2, max_length=200)]],
+        Field(min_length=1, max_length=100, description="Spellings of the name as they occur in the sources."),
+    ]
+
+
+class Identification(_AnnotationBase):
+    """Which entity a name in the text refers to, where its spelling alone does not say (two Khrushchevs)."""
+
+    kind: Literal["identification"]
+    target: Selector
+    entity: Identifier
+    body: Body | None = None
+
+
 Annotation = Annotated[
-    Note | Emendation | CrossReference | Event | Claim | Quotation | Discrepancy, Field(discriminator="kind")
+    Note | Emendation | CrossReference | Event | Claim | Quotation | Discrepancy | Entity | Identification,
+    Field(discriminator="kind"),
 ]
-KINDS: tuple[str, ...] = ("note", "emendation", "cross-reference", "event", "claim", "quotation", "discrepancy")
+KINDS: tuple[str, ...] = (
+    "note",
+    "emendation",
+    "cross-reference",
+    "event",
+    "claim",
+    "quotation",
+    "discrepancy",
+    "entity",
+    "identification",
+)
 
 
 class AnnotationFile(_Strict):
@@ -305,7 +350,7 @@ class AnnotationFile(_Strict):
 def texts_of(annotation: Any) -> list[tuple[str, str]]:
     """The MyST texts of an annotation, by field name (body, evidence, assessment)."""
     found = []
-    for field_name in ("body", "evidence", "assessment"):
+    for field_name in ("body", "evidence", "assessment", "identification"):
         text = getattr(annotation, field_name, None)
         if text:
             found.append((field_name, text))
@@ -320,6 +365,8 @@ def targets_of(annotation: Any) -> list[Selector]:
         return [annotation.target, annotation.quoted]
     if isinstance(annotation, Event):
         return [annotation.target] if annotation.target else []
+    if isinstance(annotation, Entity):
+        return []
     return [annotation.target]
 
 

@@ -14,10 +14,11 @@ from docutils import nodes
 from sphinx_design.shared import create_component
 
 from . import nodes as sn
-from .anchoring import Anchor
+from .anchoring import Anchor, fold
 from .comparison import Analysis, Entry, Reading, describe_value
 from .edition import Edition, Located
-from .model import Claim, CrossReference, Quotation
+from .mentions import Mentions
+from .model import Claim, CrossReference, Entity, Identification, Quotation
 from .render import PROPERTY_LABELS, collation_paragraph, variants_list, xref
 
 MarkdownRenderer = Callable[[str, str, int], list[nodes.Node]]
@@ -379,3 +380,88 @@ class CrossSourcePages:
         if first.source > second.source:
             first, second = second, first
         parallels[(first.source, second.source)].append((what, first, second, located.id, located))
+
+    # -- registers of names --------------------------------------------------------------------------------
+
+    def entity_registers(self) -> list[nodes.Node]:
+        mentions = self.analysis.mentions
+        if mentions is None or not mentions.entities:
+            return [nodes.paragraph("", "No register entries have been made.")]
+        identifications: dict[str, list[Located]] = defaultdict(list)
+        for located in self.edition.annotations:
+            if isinstance(located.annotation, Identification):
+                identifications[located.annotation.entity].append(located)
+        out: list[nodes.Node] = []
+        for kind, title in ENTITY_TYPES:
+            members = sorted(
+                (loc for loc in mentions.entities.values() if loc.annotation.type == kind),
+                key=lambda loc: fold(loc.annotation.name).casefold(),
+            )
+            if not members:
+                continue
+            section = nodes.section(ids=[f"register-{kind}"], classes=["standoff-names"])
+            section += nodes.title(title, title)
+            for located in members:
+                section += self._entity(located, mentions, identifications.get(located.id, []))
+            out.append(section)
+        return out
+
+    def _entity(self, located: Located, mentions: Mentions, identifications: list[Located]) -> nodes.Element:
+        entity: Entity = located.annotation
+        box = nodes.container(ids=[f"entity-{located.id}", f"ann-{located.id}"], classes=["standoff-entity"])
+        box += nodes.paragraph("", "", nodes.strong("", entity.name), classes=["standoff-entity-name"])
+        box.extend(self.markdown(entity.identification, located.path, located.text_line("identification")))
+        spelled = mentions.spellings.get(located.id, {})
+        if spelled:
+            items = nodes.bullet_list(classes=["standoff-spellings"])
+            for source_id in sorted(spelled):
+                label = self.edition.sources[source_id].label
+                forms = ", ".join(f"“{form}”" for form in sorted(spelled[source_id]))
+                items += nodes.list_item("", nodes.paragraph("", f"{label}: {forms}"))
+            box += nodes.paragraph("", "Spelled in the sources:", classes=["standoff-spellings-title"])
+            box += items
+        found = mentions.by_entity.get(located.id, [])
+        if found:
+            para = nodes.paragraph(
+                "", "", nodes.emphasis("", f"Mentioned in {len(found)} passages: "), classes=["standoff-mentions"]
+            )
+            seen: set[tuple[str, int]] = set()
+            first = True
+            for mention in found:
+                if (mention.source, mention.paragraph) in seen:
+                    continue
+                seen.add((mention.source, mention.paragraph))
+                if not first:
+                    para += nodes.Text("; ")
+                first = False
+                para += xref(
+                    "para",
+                    f"{mention.source}#p{mention.paragraph}",
+                    f"{self.edition.sources[mention.source].label}, ¶{mention.paragraph}",
+                    located.id,
+                    located.path,
+                    located.line,
+                )
+            box += para
+        else:
+            box += nodes.paragraph(
+                "", "Not found in the text under any of its spellings.", classes=["standoff-unmentioned"]
+            )
+        for identification in identifications:
+            anchor = identification.anchors[0]
+            line = nodes.paragraph("", "", ids=[f"ann-{identification.id}"], classes=["standoff-identification"])
+            line += nodes.emphasis("", "Identified by the editors at ")
+            line += self._para_link(anchor, identification.id, identification)
+            line += nodes.Text(f": “{self._passage_text(anchor)}”.")
+            box += line
+            if identification.annotation.body:
+                box.extend(self.markdown(identification.annotation.body, identification.path, identification.body_line))
+        return box
+
+
+ENTITY_TYPES = (
+    ("person", "Persons"),
+    ("organisation", "Organisations"),
+    ("place", "Places"),
+    ("document", "Documents"),
+)

@@ -19,6 +19,7 @@ from .anchoring import Anchor
 from .collation import KIND_LABELS, STATUS_LABELS, Collation
 from .comparison import Analysis, Entry, describe_value
 from .edition import Edition, Located
+from .mentions import Mention
 from .model import Claim, CrossReference, Discrepancy, Emendation, Event, Quotation
 from .transcription import Paragraph, Source
 
@@ -271,6 +272,10 @@ class SourcePage:
         points = {0, len(text)} | set(markers_at) | set(refs_at)
         for start, end in paragraph.paratext:
             points.update((start, end))
+        mentions = self._mentions(paragraph.number)
+        for mention in mentions:
+            points.update((mention.start, mention.end))
+        first_piece: set[Mention] = set()
         for _loc, _index, anchor in entries:
             points.update((anchor.start, anchor.end))
         cuts = sorted(p for p in points if inside_emendation(p) is None)
@@ -290,12 +295,45 @@ class SourcePage:
                 piece = nodes.Text(text[begin:end])
             if any(start <= begin and end <= stop for start, stop in paragraph.paratext):
                 piece = sn.standoff_inline_paratext("", "", piece, classes=["standoff-paratext-inline"])
+            mention = next((m for m in mentions if m.start <= begin and end <= m.end), None)
+            if mention is not None:
+                if mention not in first_piece:
+                    first_piece.add(mention)
+                    para.extend(self._index_entry(mention))
+                piece = self._mention_link(mention, piece)
             para += piece
             for loc, index in refs_at.get(end, []):
                 para.extend(self._noteref(loc, index))
             self._emit_markers(para, markers_at.get(end, []))
         footnotes = [self.footnote(loc, index) for loc, index, _ in entries]
         return para, footnotes
+
+    def _mentions(self, number: int) -> list[Mention]:
+        if self.analysis is None or self.analysis.mentions is None:
+            return []
+        return self.analysis.mentions.by_paragraph.get((self.source.id, number), [])
+
+    def _index_entry(self, mention: Mention) -> list[nodes.Node]:
+        """An index entry (and its target) for a name, so that HTML and print indexes list the passage."""
+        entity = self.analysis.mentions.entities[mention.entity]
+        target_id = f"m-{mention.paragraph}-{mention.start}"
+        index = addnodes.index(entries=[("single", entity.annotation.name, target_id, "", None)])
+        return [index, nodes.target("", "", ids=[target_id])]
+
+    def _mention_link(self, mention: Mention, piece: nodes.Node) -> nodes.Node:
+        entity = self.analysis.mentions.entities[mention.entity]
+        link = addnodes.pending_xref(
+            "",
+            nodes.inline("", "", piece, classes=["standoff-mention", f"standoff-{entity.annotation.type}"]),
+            refdomain="standoff",
+            reftype="entity",
+            reftarget=mention.entity,
+            refexplicit=True,
+            refwarn=False,
+        )
+        link["standoff_annotation"] = mention.identification or mention.entity
+        link.source, link.line = entity.path, entity.line
+        return link
 
     def _emit_markers(self, para: nodes.paragraph, markers: list) -> None:
         for marker in markers:

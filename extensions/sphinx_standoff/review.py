@@ -79,6 +79,8 @@ class Change:
     fields: list[str] = field(default_factory=list)
     moves: list[tuple[Anchor, Anchor]] = field(default_factory=list)
     quote: str = ""
+    #: for an annotation without a passage of its own (an event, a discrepancy): its label or summary
+    title: str = ""
 
 
 @dataclass
@@ -173,6 +175,10 @@ def compare(base: Edition, head: Edition, revision: str = "main") -> Review:
             sources.append(("removed", sid))
         elif a.digest != b.digest:
             sources.append(("changed", sid))
+    for change in changes:
+        item = new.get(change.id) or old.get(change.id)
+        if item is not None and not change.places:
+            change.title = str(getattr(item.annotation, "label", None) or getattr(item.annotation, "summary", "") or "")
     labels = {sid: src.label for sid, src in {**base.sources, **head.sources}.items()}
     return Review(revision, changes, sources, labels)
 
@@ -246,7 +252,10 @@ def to_markdown(report: Review, root: Path | None = None) -> str:
     for source_id in sorted(grouped):
         label = report.labels.get(source_id)
         lines.append("")
-        lines.append(f"### {_md(label, 120)} (`{source_id}`)" if label else f"### `{source_id or 'no source'}`")
+        if not source_id:
+            lines.append("### Not attached to a passage")
+        else:
+            lines.append(f"### {_md(label, 120)} (`{source_id}`)" if label else f"### `{source_id}`")
         lines.append("")
         for paragraph in sorted(grouped[source_id]):
             for change, _ in sorted(grouped[source_id][paragraph], key=lambda entry: entry[0].id):
@@ -262,12 +271,15 @@ def to_markdown(report: Review, root: Path | None = None) -> str:
 
 def _item(change: Change, source_id: str, paragraph: int) -> str:
     moves_here = [(a, b) for a, b in change.moves if b.source == source_id]
-    where = f"¶{paragraph}" if paragraph else "¶?"
+    where = f"¶{paragraph}"
     if moves_here and any(a.paragraph != b.paragraph for a, b in moves_here):
         where = " / ".join(f"¶{a.paragraph} → ¶{b.paragraph}" for a, b in moves_here if a.paragraph != b.paragraph)
-    text = f"- **{where}** · {VERBS[change.status]} {change.kind} `{change.id}`"
+    lead = f"- **{where}** · " if source_id else "- "
+    text = f"{lead}{VERBS[change.status]} {change.kind} `{change.id}`"
     if change.quote:
         text += f" on “{_md(change.quote)}”"
+    elif change.title:
+        text += f": {_md(change.title)}"
     if change.fields:
         text += ": " + ", ".join(f"`{name}`" for name in change.fields)
     if change.moves and change.status in ("changed", "re-anchored"):

@@ -166,3 +166,16 @@ def test_short_or_generic_selectors_are_warned_about_but_do_not_fail(
 def test_console_script_is_declared() -> None:
     text = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^\[project\.scripts\]\nstandoff = "sphinx_standoff\.cli:main"$', text, re.M)
+
+
+def test_a_page_naming_an_unknown_or_an_already_shown_source_is_reported(
+    tiny_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tiny_project / "ghost.md").write_text("# Ghost\n\n```{standoff-source} no-such-source\n```\n", encoding="utf-8")
+    (tiny_project / "again.md").write_text("# Again\n\n```{standoff-source} harbour-log\n```\n", encoding="utf-8")
+    status, out, _ = run_cli(capsys, *tiny_args(tiny_project))
+    assert status == 1
+    assert re.search(r"^ghost\.md:3:1: standoff-source: unknown source 'no-such-source' \(known sources: ", out, re.M)
+    # pages are read in name order, as Sphinx reads them: again.md first, so log.md is the second page
+    expected = r"^log\.md:1:1: standoff-source: source 'harbour-log' is already shown on page again\.md"
+    assert re.search(expected, out, re.M), out

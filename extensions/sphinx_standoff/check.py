@@ -112,9 +112,9 @@ def body_checker(docs: Path | None) -> BodyChecker:
     )
 
 
-def pages_of(docs: Path) -> set[str]:
-    """The ids of the sources that some page in ``docs`` shows with ``standoff-source``."""
-    shown: set[str] = set()
+def page_directives(docs: Path) -> list[tuple[str, Path, int]]:
+    """Each ``standoff-source`` directive in the pages of ``docs``: (source id, page, line)."""
+    found: list[tuple[str, Path, int]] = []
     for path in sorted(docs.rglob("*")):
         if path.suffix not in (".md", ".rst") or "_build" in path.relative_to(docs).parts or not path.is_file():
             continue
@@ -122,14 +122,49 @@ def pages_of(docs: Path) -> set[str]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        shown.update(match.group(1) for match in _PAGE_DIRECTIVE.finditer(text))
-    return shown
+        for match in _PAGE_DIRECTIVE.finditer(text):
+            found.append((match.group(1), path, text.count("\n", 0, match.start()) + 1))
+    return found
+
+
+def pages_of(docs: Path) -> set[str]:
+    """The ids of the sources that some page in ``docs`` shows with ``standoff-source``."""
+    return {source_id for source_id, _, _ in page_directives(docs)}
 
 
 def missing_pages(edition: Edition, docs: Path) -> list[Diagnostic]:
-    """A source without a page, and each annotation that would therefore not appear (as the build reports)."""
-    shown = pages_of(docs)
+    """What the build reports about source pages: a source without a page (and each annotation that would
+    therefore not appear), a page naming an unknown source, two pages for one source."""
+    directives = page_directives(docs)
+    shown = {source_id for source_id, _, _ in directives}
     found: list[Diagnostic] = []
+    first: dict[str, Path] = {}
+    known = ", ".join(sorted(edition.sources)) or "none"
+    for source_id, page, line in directives:
+        if source_id not in edition.sources:
+            found.append(
+                Diagnostic(
+                    str(page),
+                    line,
+                    1,
+                    None,
+                    f"standoff-source: unknown source {source_id!r} (known sources: {known})",
+                    code="unknown-source",
+                )
+            )
+        elif source_id in first:
+            found.append(
+                Diagnostic(
+                    str(page),
+                    line,
+                    1,
+                    None,
+                    f"standoff-source: source {source_id!r} is already shown on page {first[source_id].name}",
+                    code="duplicate-page",
+                )
+            )
+        else:
+            first[source_id] = page
     for source_id, source in sorted(edition.sources.items()):
         if source_id in shown:
             continue

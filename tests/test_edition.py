@@ -68,6 +68,8 @@ def test_every_annotation_appears_in_the_output(edition: Built) -> None:
             rendered[note["id"].removeprefix("ann-")] += 1
     expected: Counter[str] = Counter()
     for annotation in declared:
+        if annotation["kind"] in ("entity", "identification"):
+            continue  # shown in the registers of names, and as links on the names in the text
         passages = selectors(annotation)
         if len(passages) == 1:
             expected[annotation["id"]] += 1
@@ -78,11 +80,14 @@ def test_every_annotation_appears_in_the_output(edition: Built) -> None:
     assert len({a["id"] for a in declared}) == len(declared)
     chronology = edition.html("chronology.html")
     register = edition.html("register.html")
+    names = edition.html("registers.html")
     for annotation in declared:
         if annotation["kind"] in ("event", "claim"):
             assert chronology.find(id=f"ann-{annotation['id']}") is not None, annotation["id"]
         if annotation["kind"] == "discrepancy":
             assert register.find(id=f"d-{annotation['id']}") is not None, annotation["id"]
+        if annotation["kind"] in ("entity", "identification"):
+            assert names.find(id=f"ann-{annotation['id']}") is not None, annotation["id"]
 
 
 def test_cross_references_resolve_to_paragraph_anchors(edition: Built) -> None:
@@ -96,3 +101,13 @@ def test_cross_references_resolve_to_paragraph_anchors(edition: Built) -> None:
                 assert target.find(id=anchor) is not None, link["href"]
                 checked += 1
     assert checked > 0
+
+
+def test_names_in_the_text_link_to_their_register_entry(edition: Built) -> None:
+    page = edition.html("sources/rusk-frus-xxv-391.html")
+    links = [a for a in page.select("a.reference") if a.find(class_="standoff-mention")]
+    assert links, "no name in the memorandum links to the registers"
+    names = edition.html("registers.html")
+    for link in links:
+        target, _, anchor = link["href"].partition("#")
+        assert target.endswith("registers.html") and names.find(id=anchor) is not None, link["href"]

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOTS, Built, run_sphinx
 from test_edition import declared_annotations
 
-MOTIVATIONS = {"commenting", "editing", "linking", "describing", "classifying", "assessing"}
+MOTIVATIONS = {"commenting", "editing", "linking", "describing", "classifying", "assessing", "identifying"}
 
 
 def check_shape(data: dict) -> list[dict]:

@@ -16,7 +16,19 @@ from typing import Any
 
 from .comparison import Analysis, Entry
 from .edition import Edition, Located
-from .model import Claim, CrossReference, Discrepancy, Emendation, Event, Note, Quotation, Selector, targets_of
+from .model import (
+    Claim,
+    CrossReference,
+    Discrepancy,
+    Emendation,
+    Entity,
+    Event,
+    Identification,
+    Note,
+    Quotation,
+    Selector,
+    targets_of,
+)
 
 FILENAME = "annotations.jsonld"
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"standoff": "urn:x-standoff:vocab:"}]
@@ -29,6 +41,8 @@ MOTIVATIONS = {
     Claim: "classifying",
     Quotation: "linking",
     Discrepancy: "assessing",
+    Entity: "describing",
+    Identification: "identifying",
 }
 
 
@@ -98,6 +112,19 @@ def annotation_item(
         if collation is not None:
             item["standoff:collation"] = collation.status
             bodies.append(_text(collation.status, "assessing", "text/plain"))
+    if isinstance(a, Entity):
+        item["standoff:type"] = a.type
+        item["standoff:variants"] = list(a.variants)
+        bodies.append(_text(a.name, "identifying", "text/plain"))
+        bodies.append(_text(a.identification, "describing"))
+    if isinstance(a, Identification):
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "source": special("registers") + f"#entity-{a.entity}",
+                "purpose": "identifying",
+            }
+        )
     if isinstance(a, Discrepancy):
         item["standoff:discrepancy"] = a.discrepancy
         item["standoff:status"] = a.status
@@ -118,6 +145,8 @@ def annotation_item(
             target = _anchor_target(edition, reading.anchor, page)
             if (target["source"], target["selector"]["exact"]) not in seen:
                 targets.append(target)
+    if not targets and isinstance(a, Entity):  # a register entry lives on the registers page
+        targets.append({"type": "SpecificResource", "source": special("registers") + f"#entity-{a.id}"})
     if not targets:  # an event recorded in no document of the edition: it lives on the chronology
         targets.append({"type": "SpecificResource", "source": special("chronology") + f"#event-{a.id}"})
     item["target"] = targets if len(targets) > 1 else targets[0]

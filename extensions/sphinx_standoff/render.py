@@ -20,7 +20,7 @@ from .collation import KIND_LABELS, STATUS_LABELS, Collation
 from .comparison import Analysis, Entry, describe_value
 from .edition import Edition, Located
 from .mentions import Mention
-from .model import Claim, CrossReference, Discrepancy, Emendation, Event, Quotation
+from .model import Claim, CrossReference, Discrepancy, Emendation, Event, Identification, Quotation
 from .transcription import Paragraph, Source
 
 MarkdownRenderer = Callable[[str, str, int], list[nodes.Node]]
@@ -131,7 +131,12 @@ class SourcePage:
         self.source = source
         self.markdown = markdown
         self.analysis = analysis
-        self.entries = edition.by_source.get(source.id, [])
+        # identifications show as the links of the names they identify, not as notes
+        self.entries = [
+            entry
+            for entry in edition.by_source.get(source.id, [])
+            if not isinstance(entry[0].annotation, Identification)
+        ]
         self.numbers = {(loc.id, index): n for n, (loc, index) in enumerate(self.entries, start=1)}
 
     # -- page ----------------------------------------------------------------------------------------------
@@ -250,6 +255,8 @@ class SourcePage:
             ids.append(f"docnote-{paragraph.docnote_number}")
         para = nodes.paragraph(ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"])
         para.source, para.line = str(self.source.path), paragraph.line
+        # the text as received: Sphinx's smart quotes would turn its straight quotes and dashes into others
+        para["support_smartquotes"] = False
         para += sn.standoff_pnum("", str(paragraph.number), refid=paragraph.anchor, number=paragraph.number)
         text = paragraph.text
         emendations = [(a.start, a.end, loc) for loc, _, a in entries if isinstance(loc.annotation, Emendation)]

@@ -16,7 +16,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
-from . import export
+from . import export, html_reading, navigation, speed
 from .comparison import analyse
 from .directives import (
     ChronologyDirective,
@@ -29,6 +29,7 @@ from .domain import StandoffDomain
 from .edition import Edition, load_edition
 from .nodes import standoff_filter
 from .render_html import HTML_VISITORS, skip
+from .render_latex import setup as setup_latex
 from .state import analysis_of, edition_of, global_fingerprint, page_fingerprint, set_edition
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
 
@@ -172,7 +173,10 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     (Path(app.outdir) / export.FILENAME).write_text(export.dumps(data), encoding="utf-8")
 
 
-def copy_static(app: Sphinx, exception: Exception | None) -> None:
+def copy_static(app: Sphinx, exception: Exception | None = None) -> None:
+    """Copy the edition's CSS and JavaScript before any page is written (at ``builder-inited``): Sphinx adds a
+    checksum to an asset's link only when the file is already in the output, so copying them at the end gave
+    a fresh build links without the checksum and an incremental build links with it (different bytes)."""
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static"
@@ -210,12 +214,16 @@ def setup(app: Sphinx) -> ExtensionMetadata:
             app.add_node(node, html=visitors, **{name: (skip, None) for name in ("latex", "text", "man", "texinfo")})
         else:
             app.add_node(node, html=visitors)
+    setup_latex(app)  # the printed edition: LaTeX visitors of every node, post-transforms, the package of macros
     app.connect("builder-inited", load, priority=600)
     app.connect("builder-inited", add_assets)
     app.connect("env-get-outdated", outdated)
     app.connect("env-check-consistency", check_consistency)
-    app.connect("build-finished", copy_static)
+    app.connect("builder-inited", copy_static)
     app.connect("build-finished", write_export)
+    navigation.setup(app)
+    speed.setup(app)  # a third-party hot spot: pybtex scans entry points on every citation
+    html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
         "env_version": 2,

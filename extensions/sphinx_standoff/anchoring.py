@@ -33,9 +33,10 @@ _QUOTES = str.maketrans(
 
 
 _WHITESPACE = re.compile(r"\s+")
-#: runs of ASCII characters other than whitespace, and of non-ASCII characters other than whitespace
-_ASCII_RUN = re.compile(r"[^\s\x80-\U0010ffff]+")
+#: runs of non-ASCII characters other than whitespace
 _OTHER_RUN = re.compile(r"[^\s\x00-\x7f]+")
+#: ASCII runs joined by single whitespace characters (which fold to a space one for one)
+_ASCII_STRETCH = re.compile(r"[^\s\x80-\U0010ffff]+(?:\s[^\s\x80-\U0010ffff]+)*")
 
 
 class _Folded:
@@ -75,11 +76,13 @@ class _Folded:
                 i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
                 continue
             if text[i].isascii():
-                j = _ASCII_RUN.match(text, i).end()  # type: ignore[union-attr]
+                # ASCII words and the single spaces between them: they fold one to one, in one piece
+                j = _ASCII_STRETCH.match(text, i).end()  # type: ignore[union-attr]
                 if j < n and unicodedata.combining(text[j]):
                     j -= 1  # the last character begins a cluster with the combining marks after it
                 if j > i:
-                    emit(text[i:j], i)
+                    piece = text[i:j]
+                    emit(piece if piece.isprintable() else _WHITESPACE.sub(" ", piece), i)
                     i = j
                     continue
                 # an ASCII character carrying combining marks: a cluster, with the run of marks after it

@@ -94,31 +94,37 @@ class Analysis:
 
     def fingerprint(self, source_id: str | None = None) -> str:
         """Changes when anything the analysis shows about ``source_id`` (or anything, if None) changes."""
-        digest = hashlib.sha256()
+        # every source's fingerprint is made in one pass over the entries, the first time one is asked for:
+        # asking each source in turn to look through every entry would grow with the square of the edition
+        known: dict[str | None, str] | None = self.__dict__.get("_fingerprints")
+        if known is None:
+            known = self.__dict__["_fingerprints"] = self._fingerprints()
+        return known.get(source_id) or hashlib.sha256().hexdigest()
+
+    def _fingerprints(self) -> dict[str | None, str]:
+        digests: dict[str | None, Any] = defaultdict(hashlib.sha256)
         for entry in self.entries:
-            if source_id is None or source_id in entry.sources:
-                digest.update(
-                    json.dumps(
-                        [
-                            entry.id,
-                            entry.kind,
-                            entry.summary,
-                            [
-                                (r.key, r.anchor.source, r.anchor.paragraph, r.agrees_with_record)
-                                for r in entry.readings
-                            ],
-                        ],
-                        default=str,
-                    ).encode()
-                )
+            data = json.dumps(
+                [
+                    entry.id,
+                    entry.kind,
+                    entry.summary,
+                    [(r.key, r.anchor.source, r.anchor.paragraph, r.agrees_with_record) for r in entry.readings],
+                ],
+                default=str,
+            ).encode()
+            for key in (None, *entry.sources):
+                digests[key].update(data)
         for witness in self.witnesses:
-            if source_id is None or source_id in (witness.source, witness.witness):
-                digest.update(repr(witness.collation.segments).encode())
+            data = repr(witness.collation.segments).encode()
+            for key in (None, *sorted({witness.source, witness.witness})):
+                digests[key].update(data)
         if self.mentions is not None:
             for (source, _), found in sorted(self.mentions.by_paragraph.items()):
-                if source_id is None or source == source_id:
-                    digest.update(repr(found).encode())
-        return digest.hexdigest()
+                data = repr(found).encode()
+                for key in (None, source):
+                    digests[key].update(data)
+        return {key: digest.hexdigest() for key, digest in digests.items()}
 
 
 def _passage(edition: Edition, anchor: Anchor) -> str:

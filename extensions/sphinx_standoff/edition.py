@@ -70,9 +70,18 @@ class Edition:
     by_source: dict[str, list[tuple[Located, int]]] = field(default_factory=dict)
     #: all annotations in the files, valid or not, counted by kind (what the output must hold)
     declared: int = 0
+    #: fingerprints already computed (an edition does not change once loaded; each is asked for several times
+    #: per build: for the page, for the pages across sources, and for Sphinx's list of outdated pages)
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def fingerprint(self, source_id: str) -> str:
         """Changes whenever anything shown on ``source_id``'s page changes."""
+        known = self._fingerprints.get(source_id)
+        if known is None:
+            known = self._fingerprints[source_id] = self._fingerprint(source_id)
+        return known
+
+    def _fingerprint(self, source_id: str) -> str:
         digest = hashlib.sha256()
         source = self.sources.get(source_id)
         digest.update((source.digest if source else "").encode())

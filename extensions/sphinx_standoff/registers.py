@@ -6,6 +6,7 @@ a node of its own with an HTML visitor and is simply dropped by other builders.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from itertools import combinations
@@ -412,37 +413,41 @@ class CrossSourcePages:
         box += nodes.paragraph("", "", nodes.strong("", entity.name), classes=["standoff-entity-name"])
         box.extend(self.markdown(entity.identification, located.path, located.text_line("identification")))
         spelled = mentions.spellings.get(located.id, {})
-        if spelled:
-            items = nodes.bullet_list(classes=["standoff-spellings"])
-            for source_id in sorted(spelled):
-                label = self.edition.sources[source_id].label
-                forms = ", ".join(f"“{form}”" for form in sorted(spelled[source_id]))
-                items += nodes.list_item("", nodes.paragraph("", f"{label}: {forms}"))
-            box += nodes.paragraph("", "Spelled in the sources:", classes=["standoff-spellings-title"])
-            box += items
         found = mentions.by_entity.get(located.id, [])
         if found:
-            para = nodes.paragraph(
-                "", "", nodes.emphasis("", f"Mentioned in {len(found)} passages: "), classes=["standoff-mentions"]
-            )
-            seen: set[tuple[str, int]] = set()
-            first = True
+            # one line per source: how it spells the name, then the paragraphs that name it
+            paragraphs: dict[str, list[int]] = defaultdict(list)
             for mention in found:
-                if (mention.source, mention.paragraph) in seen:
-                    continue
-                seen.add((mention.source, mention.paragraph))
-                if not first:
-                    para += nodes.Text("; ")
-                first = False
-                para += xref(
-                    "para",
-                    f"{mention.source}#p{mention.paragraph}",
-                    f"{self.edition.sources[mention.source].label}, ¶{mention.paragraph}",
-                    located.id,
-                    located.path,
-                    located.line,
-                )
-            box += para
+                if mention.paragraph not in paragraphs[mention.source]:
+                    paragraphs[mention.source].append(mention.paragraph)
+            count = sum(len(numbers) for numbers in paragraphs.values())
+            noun = "passage" if count == 1 else "passages"
+            where = "source" if len(paragraphs) == 1 else "sources"
+            box += nodes.paragraph(
+                "",
+                "",
+                nodes.emphasis("", f"Mentioned in {count} {noun} of {len(paragraphs)} {where}:"),
+                classes=["standoff-mentions"],
+            )
+            items = nodes.bullet_list(classes=["standoff-spellings"])
+            for source_id in sorted(paragraphs, key=lambda sid: _natural(self.edition.sources[sid].label)):
+                line = nodes.paragraph("", "")
+                line += nodes.strong("", self.edition.sources[source_id].label)
+                forms = ", ".join(f"“{form}”" for form in sorted(spelled.get(source_id, ())))
+                line += nodes.Text(f": {forms} — " if forms else ": ")
+                for index, number in enumerate(paragraphs[source_id]):
+                    if index:
+                        line += nodes.Text(", ")
+                    line += xref(
+                        "para",
+                        f"{source_id}#p{number}",
+                        f"¶{number}",
+                        located.id,
+                        located.path,
+                        located.line,
+                    )
+                items += nodes.list_item("", line)
+            box += items
         else:
             box += nodes.paragraph(
                 "", "Not found in the text under any of its spellings.", classes=["standoff-unmentioned"]
@@ -457,6 +462,11 @@ class CrossSourcePages:
             if identification.annotation.body:
                 box.extend(self.markdown(identification.annotation.body, identification.path, identification.body_line))
         return box
+
+
+def _natural(text: str) -> list[str | int]:
+    """A sort key that puts "doc. 84" before "doc. 202"."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
 ENTITY_TYPES = (

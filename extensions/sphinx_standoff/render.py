@@ -258,6 +258,11 @@ class SourcePage:
         # the text as received: Sphinx's smart quotes would turn its straight quotes and dashes into others
         para["support_smartquotes"] = False
         para += sn.standoff_pnum("", str(paragraph.number), refid=paragraph.anchor, number=paragraph.number)
+        number = paragraph.docnote_number
+        if number and not paragraph.received_text.lstrip().startswith(number):
+            # a note whose label was markup in the received file (FRUS Markdown's "[^1]:") gets it back here
+            para += nodes.superscript("", number, classes=["standoff-docnote-label"])
+            para += nodes.Text(" ")
         text = paragraph.text
         emendations = [(a.start, a.end, loc) for loc, _, a in entries if isinstance(loc.annotation, Emendation)]
 

@@ -10,7 +10,8 @@ from . import nodes as sn
 
 def visit_paratext(self: HTML5Translator, node: sn.standoff_paratext) -> None:
     self.body.append(self.starttag(node, "details", CLASS="standoff-paratext-block", **{"data-kind": node["kind"]}))
-    count = sum(1 for child in node.children if isinstance(child, nodes.paragraph))
+    # the paragraphs of the source, wherever they are (in HTML each sits in a block with its notes)
+    count = sum(1 for para in node.findall(nodes.paragraph) if "standoff-para" in para["classes"])
     noun = "paragraph" if count == 1 else "paragraphs"
     self.body.append(
         f'<summary><span class="standoff-paratext-label">Paratext</span>: '
@@ -43,21 +44,35 @@ def depart_mark(self: HTML5Translator, node: sn.standoff_mark) -> None:
 
 
 def visit_emendation(self: HTML5Translator, node: sn.standoff_emendation) -> None:
-    title = f"Source reads “{node['sic']}” ({node['reason']})"
+    # focusable, and described by a tooltip giving the other reading (the style sheet shows the one that the
+    # current view hides): on hover, on keyboard focus, and on a tap
+    number = getattr(self, "_standoff_tips", 0) + 1
+    self._standoff_tips = number  # type: ignore[attr-defined]
+    tip = f"standoff-tip-{number}"
+    node["standoff_tip"] = tip
     self.body.append(
         self.starttag(
             node,
             "span",
             "",
-            title=title,
-            **{"data-annotations": " ".join(node["annotations"]), "data-reason": node["reason"]},
+            tabindex="0",
+            **{
+                "aria-describedby": tip,
+                "data-annotations": " ".join(node["annotations"]),
+                "data-reason": node["reason"],
+            },
         )
     )
     self.body.append(f'<del class="standoff-sic">{self.encode(node["sic"])}</del><ins class="standoff-reading">')
 
 
 def depart_emendation(self: HTML5Translator, node: sn.standoff_emendation) -> None:
-    self.body.append("</ins></span>")
+    sic, reading, reason = (self.encode(node[key]) for key in ("sic", "reading", "reason"))
+    self.body.append(
+        f'</ins><span class="standoff-tip" role="tooltip" id="{node["standoff_tip"]}">'
+        f'<span class="standoff-tip-sic">The source reads “{sic}”</span>'
+        f'<span class="standoff-tip-reading">The editors read “{reading}”</span> ({reason})</span></span>'
+    )
 
 
 def visit_pagebreak(self: HTML5Translator, node: sn.standoff_pagebreak) -> None:

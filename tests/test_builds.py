@@ -1,0 +1,238 @@
+"""Builds: incremental (only what a change touches is read again), parallel (``-j auto`` gives the serial
+build's bytes) and reproducible (two builds of the same input are byte-identical).
+
+Which documents a build reads is what Sphinx itself reports: a small extension added to the copied project
+writes the list it gets with ``env-before-read-docs`` (the documents Sphinx found outdated, ours included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, ROOTS, Built
+from sphinx.cmd.build import build_main
+
+#: what is not output: Sphinx's cache of pickled doctrees and environment, which is allowed to differ
+NOT_OUTPUT = (".doctrees",)
+
+RECORDER = """
+import json
+from pathlib import Path
+
+
+def setup(app):
+    def record(app, env, docnames):
+        log = Path(app.confdir) / "_reads.json"
+        runs = json.loads(log.read_text()) if log.exists() else []
+        runs.append(sorted(docnames))
+        log.write_text(json.dumps(runs))
+
+    app.connect("env-before-read-docs", record)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+@dataclass
+class Project:
+    """A copy of a Sphinx project (and its sources and annotations) that records what each build reads."""
+
+    confdir: Path
+    outdir: Path
+    #: the digests of the output of its first, fresh build
+    fresh: dict[str, str] | None = None
+
+    def build(self, *extra: str, fresh: bool = False) -> list[str]:
+        """Build (incrementally unless ``fresh``) with warnings as errors; return the documents read."""
+        args = ["-W", "--keep-going", "-q", "-b", "html", *(("-E",) if fresh else ()), *extra]
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            status = build_main([*args, str(self.confdir), str(self.outdir)])
+        assert status == 0, buffer.getvalue()
+        return json.loads((self.confdir / "_reads.json").read_text())[-1]
+
+
+def recording(confdir: Path, outdir: Path) -> Project:
+    (confdir / "_reads_recorder.py").write_text(RECORDER, encoding="utf-8")
+    conf = confdir / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8")
+        + '\nimport sys as _sys\n_sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))\n'
+        + 'extensions = [*extensions, "_reads_recorder"]\n',
+        encoding="utf-8",
+    )
+    return Project(confdir, outdir)
+
+
+def digests(outdir: Path) -> dict[str, str]:
+    """SHA-256 of every file of the output, by path, Sphinx's cache left out."""
+    found = {}
+    for path in sorted(outdir.rglob("*")):
+        relative = path.relative_to(outdir)
+        if path.is_file() and relative.parts[0] not in NOT_OUTPUT:
+            found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def assert_same_output(
+    first: Path | dict[str, str], second: Path | dict[str, str], *, except_: tuple[str, ...] = ()
+) -> None:
+    a = digests(first) if isinstance(first, Path) else first
+    b = digests(second) if isinstance(second, Path) else second
+    a = {name: digest for name, digest in a.items() if name not in except_}
+    b = {name: digest for name, digest in b.items() if name not in except_}
+    assert a.keys() == b.keys(), sorted(a.keys() ^ b.keys())
+    differ = sorted(name for name in a if a[name] != b[name])
+    assert not differ, f"{len(differ)} files differ, e.g. {differ[:5]}"
+    assert any(name.endswith(".html") for name in a)
+
+
+def build_once(srcdir: Path, outdir: Path, *extra: str) -> None:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        status = build_main(["-W", "--keep-going", "-q", "-E", "-b", "html", *extra, str(srcdir), str(outdir)])
+    assert status == 0, buffer.getvalue()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- the tiny edition ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Project:
+    project = tmp_path / "tiny"
+    shutil.copytree(ROOTS / "test-tiny", project)
+    return recording(project, tmp_path / "out")
+
+
+def test_editing_one_annotation_rereads_only_the_page_it_is_on(tiny: Project) -> None:
+    assert tiny.build() == ["index", "log", "recollections"]
+    assert tiny.build() == []
+    # keeper-note is on the log only; its neighbours in the file (lamp-lit is on both pages) are unchanged
+    edit(tiny.confdir / "annotations" / "tiny.yaml", "is not named in the log", "is nowhere named in the log")
+    assert tiny.build() == ["log"]
+    assert "nowhere named" in (tiny.outdir / "log.html").read_text(encoding="utf-8")
+
+
+def test_editing_a_cross_reference_rereads_both_pages_it_joins(tiny: Project) -> None:
+    tiny.build()
+    edit(tiny.confdir / "annotations" / "tiny.yaml", "Both say the lamp", "Both accounts say the lamp")
+    assert tiny.build() == ["log", "recollections"]
+
+
+def test_editing_a_source_rereads_that_source_only(tiny: Project) -> None:
+    tiny.build()
+    source = tiny.confdir / "sources" / "alpha.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nThe lamp was trimmed at midnight.\n", encoding="utf-8")
+    assert tiny.build() == ["log"]
+    assert "trimmed at midnight" in (tiny.outdir / "log.html").read_text(encoding="utf-8")
+
+
+def test_a_new_annotation_file_rereads_the_pages_it_annotates(tiny: Project) -> None:
+    tiny.build()
+    (tiny.confdir / "annotations" / "more.yaml").write_text(
+        "annotations:\n"
+        "  - id: dawn\n"
+        "    kind: note\n"
+        "    target: {source: recollections, exact: the lamp was lit at dusk}\n"
+        "    body: A later note.\n",
+        encoding="utf-8",
+    )
+    assert tiny.build() == ["recollections"]
+
+
+def test_tiny_edition_is_reproducible_and_parallel_safe(tiny: Project, tmp_path: Path) -> None:
+    tiny.build(fresh=True)
+    again = Project(tiny.confdir, tmp_path / "again")
+    again.build(fresh=True)
+    assert_same_output(tiny.outdir, again.outdir)
+    parallel = Project(tiny.confdir, tmp_path / "parallel")
+    parallel.build("-j", "auto", fresh=True)
+    assert_same_output(tiny.outdir, parallel.outdir)
+
+
+# -- the full edition --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full_copy(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the edition (docs, sources, annotations), built once, serially, with warnings as errors."""
+    root = tmp_path_factory.mktemp("full")
+    for folder in ("sources", "annotations"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    shutil.copytree(PROJECT / "docs", root / "docs", ignore=shutil.ignore_patterns("_build"))
+    project = recording(root / "docs", root / "html")
+    project.build(fresh=True)
+    project.fresh = digests(project.outdir)
+    return project
+
+
+def test_full_edition_parallel_build_gives_the_serial_bytes(full_copy: Project, tmp_path: Path) -> None:
+    parallel = Project(full_copy.confdir, tmp_path / "parallel")
+    parallel.build("-j", "auto", fresh=True)
+    assert_same_output(full_copy.outdir, parallel.outdir)
+
+
+def test_full_edition_annotation_edit_rereads_its_pages_and_the_cross_source_pages(full_copy: Project) -> None:
+    from sphinx_standoff.edition import load_edition
+    from sphinx_standoff.validation import BodyChecker
+
+    root = full_copy.confdir.parent
+    docs = {p.relative_to(full_copy.confdir).with_suffix("").as_posix(): p for p in full_copy.confdir.rglob("*.md")}
+    cross_source = {name for name, path in docs.items() if re.search(r"\{standoff-(?!source\})", path.read_text())}
+    pages = {}
+    for name, path in docs.items():
+        match = re.search(r"\{standoff-source\}\s+(\S+)", path.read_text(encoding="utf-8"))
+        if match:
+            pages[match.group(1)] = name
+    # a note in the annotation file of one source: the page it is on, and the pages across sources
+    edition = load_edition(root / "sources", root / "annotations", None, BodyChecker())
+    in_file = [loc for loc in edition.annotations if loc.path.endswith("rusk-frus-xxv-391.yaml")]
+    note = next(loc for loc in in_file if loc.kind == "note")
+    target = Path(note.path)
+    text = target.read_text(encoding="utf-8")
+    body = note.annotation.body.strip().splitlines()[0]
+    assert text.count(body) == 1
+    target.write_text(text.replace(body, body + " (edited)", 1), encoding="utf-8")
+    try:
+        read = set(full_copy.build())
+    finally:
+        target.write_text(text, encoding="utf-8")
+    touched = {pages[anchor.source] for anchor in note.anchors}
+    assert touched <= read, (touched, read)
+    assert read - touched <= cross_source, sorted(read - touched - cross_source)
+    assert len(read) < len(docs) / 2
+    # the edit undone, an incremental build writes what a fresh build writes; but for the search index, whose
+    # index entries Sphinx 9 keeps only for the pages it writes again (it saves them in the environment after
+    # the environment is pickled), so that an incremental build loses those of the other pages
+    assert set(full_copy.build()) == read
+    assert full_copy.fresh is not None
+    assert_same_output(full_copy.fresh, full_copy.outdir, except_=("searchindex.js",))
+
+
+def test_received_text_keeps_its_straight_quotes(edition: Built) -> None:
+    """Sphinx's smart quotes do not touch the transcription: a straight apostrophe stays straight."""
+    page = edition.html("sources/kennedy-1962-03-07-letter.html")
+    text = " ".join(p.get_text() for p in page.select("p.standoff-para"))
+    assert "each other's territories" in text
+    assert "each other\u2019s territories" not in text
+
+
+def test_full_edition_is_reproducible_wherever_it_is_built(edition: Built, full_copy: Project) -> None:
+    """Two fresh builds of the same input, one from the repository and one from a copy elsewhere: the same
+    bytes, every file, so that no build depends on the time or the place it is made."""
+    assert edition.status == 0, edition.output
+    assert full_copy.fresh is not None
+    assert_same_output(edition.outdir, full_copy.fresh)

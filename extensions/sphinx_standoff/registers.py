@@ -213,8 +213,12 @@ class CrossSourcePages:
                 )
             )
         node += _grid(cards)
-        if entry.collation is not None:
-            node += collation_paragraph(entry.collation)
+        # every quotation of the entry is shown collated (an assessment may cover several)
+        quoted = [r.annotation for r in entry.readings if r.role == "quoting" and r.annotation]
+        for ident in dict.fromkeys(quoted):
+            collation = self.analysis.collations.get(ident)
+            if collation is not None:
+                node += collation_paragraph(collation)
         if entry.curated is not None:
             annotation = entry.curated.annotation
             assessment = nodes.container(classes=["standoff-assessment"])

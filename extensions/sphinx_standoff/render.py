@@ -533,8 +533,12 @@ class SourcePage:
             items += nodes.list_item("", line)
         if len(items):
             box += items
-        if entry.collation is not None and entry.quotation != located.id:
-            box += collation_paragraph(entry.collation)
+        if self.analysis is not None and not isinstance(located.annotation, Quotation):
+            quoted = [r.annotation for r in entry.readings if r.role == "quoting" and r.annotation]
+            for ident in dict.fromkeys(quoted):
+                collation = self.analysis.collations.get(ident)
+                if collation is not None:
+                    box += collation_paragraph(collation)
         return box
 
     def _quotation_note(self, located: Located, index: int) -> list[nodes.Node]:

@@ -26,7 +26,7 @@ from .directives import (
     SourceDirective,
 )
 from .domain import StandoffDomain
-from .edition import Edition, load_edition
+from .edition import Edition, load_edition, unshown
 from .nodes import standoff_filter
 from .render_html import HTML_VISITORS, skip
 from .render_latex import setup as setup_latex
@@ -105,51 +105,16 @@ def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[s
 
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
-    """Every source has a page, so every annotation has somewhere to appear."""
+    """Every source has a page, and every kind of annotation a page to appear on."""
     edition: Edition | None = edition_of(env)
     if edition is None:
         return
     domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
-    for source_id, source in sorted(edition.sources.items()):
-        if domain.page_of(source_id) is not None:
-            continue
+    for diagnostic in unshown(edition, set(domain.pages), set(domain.special)):
+        who = f"{diagnostic.annotation}: " if diagnostic.annotation else ""
         logger.warning(
-            __("source %r has no page: add a page with the standoff-source directive"),
-            source_id,
-            location=f"{source.path}:{source.field_lines.get('id', 1)}",
-            type="standoff",
-            subtype="missing-page",
+            "%s%s", who, diagnostic.message, location=diagnostic.location, type="standoff", subtype=diagnostic.code
         )
-        for located, _ in edition.by_source.get(source_id, []):
-            logger.warning(
-                __("%s: annotates source %r, which has no page, so it would not appear"),
-                located.id,
-                source_id,
-                location=located.location,
-                type="standoff",
-                subtype="missing-page",
-            )
-    # events and claims appear on the chronology, discrepancies in the register: those pages must exist
-    needs = {
-        "event": "chronology",
-        "claim": "chronology",
-        "discrepancy": "register",
-        "entity": "registers",
-        "identification": "registers",
-    }
-    for located in edition.annotations:
-        kind = needs.get(located.kind)
-        if kind and kind not in domain.special:
-            logger.warning(
-                __("%s: a %s appears on the %s, but no page holds it (add the standoff-%s directive)"),
-                located.id,
-                located.kind,
-                kind,
-                kind,
-                location=located.location,
-                type="standoff",
-                subtype="missing-page",
-            )
 
 
 def write_export(app: Sphinx, exception: Exception | None) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .edition import Edition, load_edition
+from .edition import Edition, load_edition, unshown
 from .model import Emendation, targets_of
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
 
@@ -165,30 +165,7 @@ def missing_pages(edition: Edition, docs: Path) -> list[Diagnostic]:
             )
         else:
             first[source_id] = page
-    for source_id, source in sorted(edition.sources.items()):
-        if source_id in shown:
-            continue
-        found.append(
-            Diagnostic(
-                str(source.path),
-                source.field_lines.get("id", 1),
-                1,
-                None,
-                f"source {source_id!r} has no page: add a page with the standoff-source directive",
-                code="missing-page",
-            )
-        )
-        for located, _ in edition.by_source.get(source_id, []):
-            found.append(
-                Diagnostic(
-                    located.path,
-                    located.line,
-                    located.column,
-                    located.id,
-                    f"annotates source {source_id!r}, which has no page, so it would not appear",
-                    code="missing-page",
-                )
-            )
+    found.extend(unshown(edition, shown))
     return found
 
 

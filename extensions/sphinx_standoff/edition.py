@@ -427,3 +427,59 @@ def _check_overlaps(items: list[Located], diagnostics: list[Diagnostic]) -> list
                     )
                     rejected.add(item.id)
     return [item for item in items if item.id not in rejected]
+
+
+#: the pages that show annotations of kinds that have no passage of their own
+SPECIAL_PAGES = {
+    "event": "chronology",
+    "claim": "chronology",
+    "discrepancy": "register",
+    "entity": "registers",
+    "identification": "registers",
+}
+
+
+def unshown(edition: Edition, shown: set[str], special: set[str] | None = None) -> list[Diagnostic]:
+    """What would not appear: sources without a page (and each annotation on them), and, when ``special``
+    (the kinds of cross-source page that exist) is given, annotations whose page is missing."""
+    found: list[Diagnostic] = []
+    for source_id, source in sorted(edition.sources.items()):
+        if source_id in shown:
+            continue
+        found.append(
+            Diagnostic(
+                str(source.path),
+                source.field_lines.get("id", 1),
+                1,
+                None,
+                f"source {source_id!r} has no page: add a page with the standoff-source directive",
+                code="missing-page",
+            )
+        )
+        for located, _ in edition.by_source.get(source_id, []):
+            found.append(
+                Diagnostic(
+                    located.path,
+                    located.line,
+                    located.column,
+                    located.id,
+                    f"annotates source {source_id!r}, which has no page, so it would not appear",
+                    code="missing-page",
+                )
+            )
+    if special is not None:
+        for located in edition.annotations:
+            page = SPECIAL_PAGES.get(located.kind)
+            if page and page not in special:
+                found.append(
+                    Diagnostic(
+                        located.path,
+                        located.line,
+                        located.column,
+                        located.id,
+                        f"a {located.kind} appears on the {page}, but no page holds it "
+                        f"(add the standoff-{page} directive)",
+                        code="missing-page",
+                    )
+                )
+    return found

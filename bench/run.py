@@ -71,6 +71,7 @@ class Row:
     notes_mb: float = 0.0
     edition_mb: float = 0.0
     plain_html_mb: float = 0.0
+    notes_html_mb: float = 0.0
     edition_html_mb: float = 0.0
     edition_warnings: int = 0
     noop_s: float = 0.0
@@ -203,6 +204,7 @@ def measure(corpus: corpora.Corpus, runs: int, out: Path, log: Callable[[str], N
     row.edition_mb = statistics.median(b.peak_mb for b in edition)
     row.edition_warnings = max(b.warnings for b in edition)
     row.plain_html_mb = html_bytes(plain_out) / 1e6
+    row.notes_html_mb = html_bytes(notes_out) / 1e6
     row.edition_html_mb = html_bytes(edition_out) / 1e6
     incremental(corpus, edition_out, row, log)
     return row
@@ -289,7 +291,7 @@ print(json.dumps([what, time.perf_counter() - start, len(edition.annotations)]))
 def table(rows: list[Row]) -> str:
     lines = [
         "| corpus | sources | annotations | words | plain s | plain+notes s | edition s | edition/plain "
-        "| edition/plain+notes | peak MB plain / +notes / edition | HTML MB plain / edition |",
+        "| edition/plain+notes | peak MB plain / +notes / edition | HTML MB plain / +notes / edition |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
@@ -297,7 +299,7 @@ def table(rows: list[Row]) -> str:
             f"| {r.corpus} | {r.sources} | {r.annotations} | {r.words} | {r.plain_s:.1f} | {r.notes_s:.1f} "
             f"| {r.edition_s:.1f} | {r.ratio:.2f} | {r.ratio_notes:.2f} "
             f"| {r.plain_mb:.0f} / {r.notes_mb:.0f} / {r.edition_mb:.0f} "
-            f"| {r.plain_html_mb:.1f} / {r.edition_html_mb:.1f} |"
+            f"| {r.plain_html_mb:.1f} / {r.notes_html_mb:.1f} / {r.edition_html_mb:.1f} |"
         )
     lines += [
         "",

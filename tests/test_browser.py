@@ -100,27 +100,27 @@ def _context(browser: Any, site: str, viewport: dict[str, int]) -> Any:
     return context
 
 
-@pytest.fixture
-def page(browser: Any, site: str) -> Iterator[Any]:
-    """A fresh page on a desktop screen; fails the test on any script error."""
-    context = _context(browser, site, DESKTOP)
+def _tab(browser: Any, site: str, viewport: dict[str, int]) -> Iterator[Any]:
+    """A fresh page on a screen of the given size; fails the test on any script error."""
+    context = _context(browser, site, viewport)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    """A fresh page on a desktop screen."""
+    yield from _tab(browser, site, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser: Any, site: str) -> Iterator[Any]:
-    context = _context(browser, site, PHONE)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert not errors, errors
+    """A fresh page on a phone screen."""
+    yield from _tab(browser, site, PHONE)
 
 
 def _open(tab: Any, site: str, path: str) -> None:

@@ -90,7 +90,15 @@ class Analysis:
     mentions: Mentions | None = None
 
     def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id or entry_id in e.aliases), None)
+        """The entry of that id (or alias); asked for each annotation of every page, so looked up, not searched."""
+        index: dict[str, Entry] | None = self.__dict__.get("_entry_index")
+        if index is None:
+            index = {}
+            for entry in self.entries:  # the first entry to have the id or alias wins, as a search would find
+                for key in (entry.id, *entry.aliases):
+                    index.setdefault(key, entry)
+            self.__dict__["_entry_index"] = index
+        return index.get(entry_id)
 
     def fingerprint(self, source_id: str | None = None) -> str:
         """Changes when anything the analysis shows about ``source_id`` (or anything, if None) changes."""

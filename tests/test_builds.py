@@ -236,3 +236,105 @@ def test_full_edition_is_reproducible_wherever_it_is_built(edition: Built, full_
     assert edition.status == 0, edition.output
     assert full_copy.fresh is not None
     assert_same_output(edition.outdir, full_copy.fresh)
+
+
+# -- each kind of annotation: what an edit to it reads again -------------------------------------------------------
+
+MORE = """\
+annotations:
+  - id: note-dusk
+    kind: note
+    target: {source: memoir, exact: the keeper was ordered}
+    body: Who gave the order is not said.
+  - id: em-till
+    kind: emendation
+    target: {source: memoir, exact: till}
+    reading: until
+    reason: other
+    body: As the order reads.
+  - id: xr-lamp
+    kind: cross-reference
+    targets:
+      - {source: order, exact: The keeper shall light the lamp}
+      - {source: memoir, exact: On 14 March 1890}
+    body: The order and its memory.
+  - id: dc-date
+    kind: discrepancy
+    discrepancy: date
+    summary: The memoir dates the order two days late.
+    event: ev-order
+    claims: [cl-order-date, cl-memoir-date]
+    status: resolved
+    confidence: high
+    assessment: The order is dated in its own heading.
+  - id: en-keeper
+    kind: entity
+    type: person
+    name: Keeper, the
+    identification: The lighthouse keeper.
+    variants: [keeper]
+  - id: id-keeper
+    kind: identification
+    target: {source: order, exact: The keeper}
+    entity: en-keeper
+    body: The keeper of this lamp.
+"""
+
+#: (the annotation edited, the text replaced, its replacement, the pages read again)
+KIND_EDITS = {
+    "note": ("more.yaml", "Who gave the order is not said.", "Who gave it is not said.", ["memoir"]),
+    "emendation": ("more.yaml", "As the order reads.", "As the order itself reads.", ["memoir"]),
+    "cross-reference": (
+        "more.yaml",
+        "The order and its memory.",
+        "The order, and its memory.",
+        ["comparisons", "memoir", "order"],
+    ),
+    "discrepancy": (
+        "more.yaml",
+        "dated in its own heading.",
+        "dated in its heading.",
+        ["chronology", "register"],
+    ),
+    "entity": ("more.yaml", "The lighthouse keeper.", "The keeper of the light.", ["names"]),
+    "identification": ("more.yaml", "The keeper of this lamp.", "The keeper of the lamp.", ["names", "order"]),
+    "event": (
+        "apparatus.yaml",
+        "dated 12 March 1890.",
+        "dated 12 March 1890 in its heading.",
+        ["chronology", "comparisons", "order", "register"],
+    ),
+    "claim": (
+        "apparatus.yaml",
+        "value: 1890-03-14",
+        "value: 1890-03-15",
+        ["chronology", "comparisons", "memoir", "order", "register"],
+    ),
+}
+
+
+@pytest.fixture
+def every_kind(tmp_path: Path) -> Project:
+    project = tmp_path / "every-kind"
+    shutil.copytree(ROOTS / "test-discrepancy", project)
+    (project / "annotations" / "more.yaml").write_text(MORE, encoding="utf-8")
+    (project / "names.md").write_text("# Names\n\n```{standoff-registers}\n```\n", encoding="utf-8")
+    edit(project / "index.md", "comparisons\n", "comparisons\nnames\n")
+    return recording(project, tmp_path / "out")
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_EDITS))
+def test_an_edit_rereads_the_pages_that_show_it_and_writes_what_a_fresh_build_writes(
+    every_kind: Project, tmp_path: Path, kind: str
+) -> None:
+    """A note is read again on its page only; a claim on the pages of its event and on the register, the
+    chronology and the comparisons. Whatever is not read again must still be right: the incremental build's
+    output equals a fresh build's, byte for byte (but for the search index: see above)."""
+    every_kind.build(fresh=True)
+    name, old, new, pages = KIND_EDITS[kind]
+    edit(every_kind.confdir / "annotations" / name, old, new)
+    read = every_kind.build()
+    fresh = Project(every_kind.confdir, tmp_path / "fresh")
+    fresh.build(fresh=True)
+    assert_same_output(every_kind.outdir, fresh.outdir, except_=("searchindex.js",))
+    assert read == pages, read

@@ -30,7 +30,7 @@ from .edition import Edition, load_edition, unshown
 from .nodes import standoff_filter
 from .render_html import HTML_VISITORS, skip
 from .render_latex import setup as setup_latex
-from .state import analysis_of, edition_of, global_fingerprint, page_fingerprint, set_edition
+from .state import analysis_of, edition_of, page_fingerprint, set_edition, special_fingerprint
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
 
 __version__ = "0.1.0"
@@ -97,9 +97,8 @@ def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[s
     for source_id, docname in domain.pages.items():
         if domain.fingerprints.get(docname) != page_fingerprint(edition, analysis, source_id):
             stale.append(docname)
-    everything = global_fingerprint(edition, analysis)
-    for docname in domain.special.values():
-        if domain.fingerprints.get(docname) != everything:
+    for kind, docname in domain.special.items():
+        if domain.fingerprints.get(docname) != special_fingerprint(env, kind):
             stale.append(docname)
     return sorted(set(stale))
 

@@ -109,28 +109,55 @@ class Analysis:
             known = self.__dict__["_fingerprints"] = self._fingerprints()
         return known.get(source_id) or hashlib.sha256().hexdigest()
 
+    def part_fingerprint(self, part: str) -> str:
+        """Changes when one part of the analysis changes: ``entries`` (the register's entries, flags included),
+        ``witnesses`` (the collations of two printings) or ``mentions`` (the names found in the text)."""
+        self.fingerprint()
+        return self.__dict__["_fingerprints"].get(f"\0{part}") or hashlib.sha256().hexdigest()
+
     def _fingerprints(self) -> dict[str | None, str]:
         digests: dict[str | None, Any] = defaultdict(hashlib.sha256)
         for entry in self.entries:
+            # everything an entry shows, wherever it is shown (the register, the notes at each of its passages):
+            # a claim's value edited in one source changes the note at the other source's passage too
             data = json.dumps(
                 [
                     entry.id,
                     entry.kind,
                     entry.summary,
-                    [(r.key, r.anchor.source, r.anchor.paragraph, r.agrees_with_record) for r in entry.readings],
+                    entry.event,
+                    entry.prop,
+                    repr(entry.record),
+                    entry.automatic,
+                    entry.quotation,
+                    entry.aliases,
+                    entry.curated.id if entry.curated is not None else None,
+                    [
+                        (
+                            r.key,
+                            r.anchor.__dict__,
+                            r.text,
+                            repr(r.value),
+                            r.prop,
+                            r.agrees_with_record,
+                            r.annotation,
+                            r.role,
+                        )
+                        for r in entry.readings
+                    ],
                 ],
                 default=str,
             ).encode()
-            for key in (None, *entry.sources):
+            for key in (None, "\0entries", *entry.sources):
                 digests[key].update(data)
         for witness in self.witnesses:
             data = repr(witness.collation.segments).encode()
-            for key in (None, *sorted({witness.source, witness.witness})):
+            for key in (None, "\0witnesses", *sorted({witness.source, witness.witness})):
                 digests[key].update(data)
         if self.mentions is not None:
             for (source, _), found in sorted(self.mentions.by_paragraph.items()):
                 data = repr(found).encode()
-                for key in (None, source):
+                for key in (None, "\0mentions", source):
                     digests[key].update(data)
         return {key: digest.hexdigest() for key, digest in digests.items()}
 

@@ -14,7 +14,7 @@ from .domain import StandoffDomain
 from .markdown import render_markdown
 from .registers import CrossSourcePages
 from .render import SourcePage
-from .state import analysis_of, edition_of, global_fingerprint, page_fingerprint
+from .state import analysis_of, edition_of, page_fingerprint, special_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ def _markdown(directive: SphinxDirective) -> Callable[[str, str, int], list[node
 
 
 class _CrossSourceDirective(SphinxDirective):
-    """Base of the register, chronology and comparison directives: one page each, rebuilt on any change."""
+    """Base of the register, chronology and comparison directives: one page each, read again whenever what it
+    lists changes (``state.SPECIAL_PAGES``)."""
 
     has_content = False
     page_kind = ""
@@ -79,7 +80,7 @@ class _CrossSourceDirective(SphinxDirective):
         if edition is None or analysis is None:  # pragma: no cover - loaded at builder-inited
             return []
         domain: StandoffDomain = self.env.domains["standoff"]  # type: ignore[assignment]
-        other = domain.note_special(self.page_kind, self.env.docname, global_fingerprint(edition, analysis))
+        other = domain.note_special(self.page_kind, self.env.docname, special_fingerprint(self.env, self.page_kind))
         if other is not None:
             logger.warning(
                 __("standoff-%s: the %s is already on page %r"),

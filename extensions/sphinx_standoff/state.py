@@ -8,6 +8,7 @@ parallel readers (forked after loading) see it and the saved environment does no
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from sphinx.environment import BuildEnvironment
@@ -30,7 +31,7 @@ class _Transient:
 
 
 def set_edition(env: BuildEnvironment, edition: Edition, analysis: Analysis | None = None) -> None:
-    env.standoff_edition = _Transient((edition, analysis))  # type: ignore[attr-defined]
+    env.standoff_edition = _Transient((edition, analysis, {}))  # type: ignore[attr-defined]
 
 
 def edition_of(env: BuildEnvironment) -> Edition | None:
@@ -49,13 +50,60 @@ def page_fingerprint(edition: Edition, analysis: Analysis | None, source_id: str
     return hashlib.sha256((edition.fingerprint(source_id) + extra).encode()).hexdigest()
 
 
-def global_fingerprint(edition: Edition, analysis: Analysis | None) -> str:
-    """Changes whenever anything in the edition changes (for pages that look across all sources)."""
-    digest = hashlib.sha256()
+#: what each page across sources lists: the kinds of annotation, and the parts of the analysis (see
+#: ``Analysis.part_fingerprint``). An edit to anything else (a note, an emendation) cannot change the page, so
+#: the page is not read again. Every page also shows the sources' labels.
+SPECIAL_PAGES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "register": (frozenset({"event", "claim", "quotation", "discrepancy"}), ("entries",)),
+    "chronology": (frozenset({"event", "claim", "discrepancy"}), ("entries",)),
+    "comparison": (frozenset({"event", "claim", "quotation", "cross-reference"}), ("witnesses",)),
+    "registers": (frozenset({"entity", "identification"}), ("mentions",)),
+}
+
+
+def special_fingerprint(env: BuildEnvironment, page_kind: str) -> str:
+    """Changes whenever anything the page of ``page_kind`` (register, chronology, …) shows changes.
+
+    A kind of page this module does not know depends on every annotation. The fingerprints of all the pages
+    are made in one pass over the annotations, the first time one is asked for, and kept with the edition."""
+    holder = getattr(env, "standoff_edition", None)
+    if holder is None or not holder.value:
+        return ""
+    edition, analysis, cache = holder.value
+    if not cache:
+        cache.update(special_fingerprints(edition, analysis))
+    return cache.get(page_kind) or cache[""]
+
+
+def special_fingerprints(edition: Edition, analysis: Analysis | None) -> dict[str, str]:
+    """The fingerprint of each kind of page across sources (``""``: a page that shows everything)."""
+    common = hashlib.sha256()
     for source_id in sorted(edition.sources):
-        digest.update(edition.fingerprint(source_id).encode())
-    for located in edition.annotations:
-        digest.update(located.annotation.model_dump_json().encode())
+        source = edition.sources[source_id]
+        common.update(f"{source_id}\0{source.label}\0{source.meta.model_dump_json()}\n".encode())
+    digests = {kind: common.copy() for kind in (*SPECIAL_PAGES, "")}
     if analysis is not None:
-        digest.update(analysis.fingerprint().encode())
-    return digest.hexdigest()
+        digests[""].update(analysis.fingerprint().encode())
+        for kind, (_, parts) in SPECIAL_PAGES.items():
+            for part in parts:
+                digests[kind].update(analysis.part_fingerprint(part).encode())
+    for located in edition.annotations:
+        record = json.dumps(
+            [
+                located.annotation.model_dump_json(),
+                located.path,
+                [anchor.__dict__ for anchor in located.anchors],
+                [_passage(edition, anchor) for anchor in located.anchors],
+            ],
+            default=str,
+        ).encode()
+        digests[""].update(record)
+        for kind, (shown, _) in SPECIAL_PAGES.items():
+            if located.kind in shown:
+                digests[kind].update(record)
+    return {kind: digest.hexdigest() for kind, digest in digests.items()}
+
+
+def _passage(edition: Edition, anchor: Any) -> str:
+    source = edition.sources.get(anchor.source)
+    return source.paragraph(anchor.paragraph).text[anchor.start : anchor.end] if source is not None else ""

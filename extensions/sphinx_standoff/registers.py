@@ -73,6 +73,7 @@ class CrossSourcePages:
         self.markdown = markdown
         self.docname = docname
         self.labels = {ident: loc.annotation.label for ident, loc in analysis.events.items()}
+        self.by_id = {loc.id: loc for loc in edition.annotations}
 
     # -- shared pieces -------------------------------------------------------------------------------------
 
@@ -118,9 +119,7 @@ class CrossSourcePages:
         return _card(title, body, classes)
 
     def _located(self, ident: str | None) -> Located | None:
-        if ident is None:
-            return None
-        return next((loc for loc in self.edition.annotations if loc.id == ident), None)
+        return self.by_id.get(ident) if ident is not None else None
 
     # -- register ------------------------------------------------------------------------------------------
 

@@ -288,7 +288,7 @@ KIND_EDITS = {
         "more.yaml",
         "The order and its memory.",
         "The order, and its memory.",
-        ["comparisons", "memoir", "order"],
+        ["memoir", "order"],
     ),
     "discrepancy": (
         "more.yaml",
@@ -297,18 +297,25 @@ KIND_EDITS = {
         ["chronology", "register"],
     ),
     "entity": ("more.yaml", "The lighthouse keeper.", "The keeper of the light.", ["names"]),
+    "entity name": ("more.yaml", "name: Keeper, the", "name: Lamp keeper", ["memoir", "names", "order"]),
     "identification": ("more.yaml", "The keeper of this lamp.", "The keeper of the lamp.", ["names", "order"]),
     "event": (
         "apparatus.yaml",
         "dated 12 March 1890.",
         "dated 12 March 1890 in its heading.",
-        ["chronology", "comparisons", "order", "register"],
+        ["chronology", "order", "register"],
+    ),
+    "event label": (
+        "apparatus.yaml",
+        "label: The order to light the lamp",
+        "label: The order to keep the lamp",
+        ["chronology", "comparisons", "memoir", "order", "register"],
     ),
     "claim": (
         "apparatus.yaml",
         "value: 1890-03-14",
         "value: 1890-03-15",
-        ["chronology", "comparisons", "memoir", "order", "register"],
+        ["chronology", "memoir", "order", "register"],
     ),
 }
 

@@ -115,6 +115,12 @@ class Analysis:
         self.fingerprint()
         return self.__dict__["_fingerprints"].get(f"\0{part}") or hashlib.sha256().hexdigest()
 
+    def _label(self, value: Any) -> str | None:
+        """The label of the event a sequence value (``{"before": id}`` or ``{"after": id}``) names."""
+        other = value.get("before") or value.get("after") if isinstance(value, dict) else None
+        located = self.events.get(other) if other else None
+        return located.annotation.label if located is not None else None
+
     def _fingerprints(self) -> dict[str | None, str]:
         digests: dict[str | None, Any] = defaultdict(hashlib.sha256)
         for entry in self.entries:
@@ -132,6 +138,8 @@ class Analysis:
                     entry.quotation,
                     entry.aliases,
                     entry.curated.id if entry.curated is not None else None,
+                    # a sequence names another event by its label
+                    [self._label(r.value) for r in entry.readings if r.prop == "sequence"],
                     [
                         (
                             r.key,
@@ -154,9 +162,18 @@ class Analysis:
             data = repr(witness.collation.segments).encode()
             for key in (None, "\0witnesses", *sorted({witness.source, witness.witness})):
                 digests[key].update(data)
+        # a claim's note names its event by its label, wherever the event itself is anchored
+        for event_id, claims in self.claims.items():
+            data = json.dumps([event_id, self._label({"before": event_id})]).encode()
+            for source in sorted({anchor.source for claim in claims for anchor in claim.anchors}):
+                digests[source].update(data)
         if self.mentions is not None:
             for (source, _), found in sorted(self.mentions.by_paragraph.items()):
-                data = repr(found).encode()
+                # a mention shows its entity's name (in the index) and type, and links to it
+                named = [self.mentions.entities[m.entity] for m in found if m.entity in self.mentions.entities]
+                data = (
+                    repr(found) + json.dumps([[e.id, e.annotation.name, e.annotation.type, e.path] for e in named])
+                ).encode()
                 for key in (None, "\0mentions", source):
                     digests[key].update(data)
         return {key: digest.hexdigest() for key, digest in digests.items()}

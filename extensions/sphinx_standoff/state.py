@@ -50,14 +50,22 @@ def page_fingerprint(edition: Edition, analysis: Analysis | None, source_id: str
     return hashlib.sha256((edition.fingerprint(source_id) + extra).encode()).hexdigest()
 
 
-#: what each page across sources lists: the kinds of annotation, and the parts of the analysis (see
-#: ``Analysis.part_fingerprint``). An edit to anything else (a note, an emendation) cannot change the page, so
-#: the page is not read again. Every page also shows the sources' labels.
-SPECIAL_PAGES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    "register": (frozenset({"event", "claim", "quotation", "discrepancy"}), ("entries",)),
-    "chronology": (frozenset({"event", "claim", "discrepancy"}), ("entries",)),
-    "comparison": (frozenset({"event", "claim", "quotation", "cross-reference"}), ("witnesses",)),
-    "registers": (frozenset({"entity", "identification"}), ("mentions",)),
+#: fields of an annotation that a page shows: ``None`` for all of them
+Fields = tuple[str, ...] | None
+
+#: what each page across sources shows: of which kinds of annotation, which fields (besides where it is anchored
+#: and the text there), and which parts of the analysis (``Analysis.part_fingerprint``). An edit to anything
+#: else (a note, an emendation, the body of a cross-reference) cannot change the page, so the page is not read
+#: again. Every page also shows the sources' labels. tests/test_builds.py edits each kind and proves that
+#: what is not read again is still what a fresh build writes.
+SPECIAL_PAGES: dict[str, tuple[dict[str, Fields], tuple[str, ...]]] = {
+    "register": ({"event": None, "claim": None, "quotation": None, "discrepancy": None}, ("entries",)),
+    "chronology": ({"event": None, "claim": None, "discrepancy": None}, ("entries",)),
+    "comparison": (
+        {"event": ("label",), "claim": ("event", "property"), "quotation": (), "cross-reference": ()},
+        ("witnesses",),
+    ),
+    "registers": ({"entity": None, "identification": None}, ("mentions",)),
 }
 
 
@@ -88,19 +96,27 @@ def special_fingerprints(edition: Edition, analysis: Analysis | None) -> dict[st
             for part in parts:
                 digests[kind].update(analysis.part_fingerprint(part).encode())
     for located in edition.annotations:
-        record = json.dumps(
+        annotation = located.annotation
+        whole = annotation.model_dump_json()
+        where = json.dumps(
             [
-                located.annotation.model_dump_json(),
+                located.id,
                 located.path,
                 [anchor.__dict__ for anchor in located.anchors],
                 [_passage(edition, anchor) for anchor in located.anchors],
             ],
             default=str,
         ).encode()
-        digests[""].update(record)
+        digests[""].update(where + whole.encode())
         for kind, (shown, _) in SPECIAL_PAGES.items():
-            if located.kind in shown:
-                digests[kind].update(record)
+            if located.kind not in shown:
+                continue
+            fields = shown[located.kind]
+            digests[kind].update(where)
+            if fields is None:
+                digests[kind].update(whole.encode())
+            else:
+                digests[kind].update(json.dumps([getattr(annotation, name) for name in fields], default=str).encode())
     return {kind: digest.hexdigest() for kind, digest in digests.items()}
 
 

@@ -228,6 +228,10 @@ def test_received_text_keeps_its_straight_quotes(edition: Built) -> None:
     text = " ".join(p.get_text() for p in page.select("p.standoff-para"))
     assert "each other's territories" in text
     assert "each other\u2019s territories" not in text
+    # also where the text is a link (a name, linking to its register entry), which the transform visits apart
+    page = edition.html("sources/frus-v05-d84.html")
+    mention = " ".join(m.get_text() for m in page.select("p.standoff-para .standoff-mention"))
+    assert "American Ambassador's residence" in mention
 
 
 def test_full_edition_is_reproducible_wherever_it_is_built(edition: Built, full_copy: Project) -> None:

@@ -60,7 +60,7 @@ def test_notes_stay_footnotes_after_their_paragraph_outside_html(
         children = list(parent)
         for index, child in enumerate(children):
             if child.tag == "footnote" and child.get("ids") == "ann-keeper-note":
-                assert children[index - 1].tag == "paragraph" and children[index - 1].get("ids") == "p2"
+                assert children[index - 1].tag == "standoff_para" and children[index - 1].get("ids") == "p2"
                 return
     pytest.fail("the note is not in the doctree")
 

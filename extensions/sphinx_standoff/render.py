@@ -249,13 +249,14 @@ class SourcePage:
 
     def paragraph(
         self, paragraph: Paragraph, entries: list[tuple[Located, int, Anchor]]
-    ) -> tuple[nodes.paragraph, list[nodes.footnote]]:
+    ) -> tuple[sn.standoff_para, list[nodes.footnote]]:
         ids = [paragraph.anchor]
         if paragraph.docnote_number:
             ids.append(f"docnote-{paragraph.docnote_number}")
-        para = nodes.paragraph(ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"])
+        # the text as received: a node that Sphinx's smart quotes leave alone (see ``standoff_para``)
+        para = sn.standoff_para(ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"])
         para.source, para.line = str(self.source.path), paragraph.line
-        # the text as received: Sphinx's smart quotes would turn its straight quotes and dashes into others
+        # and for the text inside links within it (names, cross-references), which smart quotes visit apart
         para["support_smartquotes"] = False
         para += sn.standoff_pnum("", str(paragraph.number), refid=paragraph.anchor, number=paragraph.number)
         number = paragraph.docnote_number

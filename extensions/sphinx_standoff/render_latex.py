@@ -270,6 +270,7 @@ LATEX_VISITORS: dict[type[nodes.Element], tuple[Any, Any]] = {
     sn.standoff_text: (visit_text, depart_text),
     sn.standoff_paratext: (visit_paratext, depart_paratext),
     sn.standoff_docnotes: (visit_docnotes, depart_docnotes),
+    sn.standoff_para: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
     sn.standoff_pnum: (visit_pnum, None),
     sn.standoff_mark: _wrap("standoffmark"),
     sn.standoff_emendation: _wrap("standoffemendation"),

@@ -349,3 +349,38 @@ def test_an_edit_rereads_the_pages_that_show_it_and_writes_what_a_fresh_build_wr
     fresh.build(fresh=True)
     assert_same_output(every_kind.outdir, fresh.outdir, except_=("searchindex.js",))
     assert read == pages, read
+
+
+# -- the garbage collector -----------------------------------------------------------------------------------------
+
+
+def test_the_collector_is_tuned_during_a_build_and_put_back_after(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a build the loaded edition and the read doctrees are frozen and collections are rarer
+    (``speed``); afterwards the process is as it was, so that a second build in it starts the same."""
+    import gc
+
+    from conftest import run_sphinx
+    from sphinx_standoff import speed
+
+    seen: list[tuple[tuple[int, ...], int]] = []
+    freeze = speed.freeze_read_doctrees
+
+    def recording_freeze(app, env) -> None:  # type: ignore[no-untyped-def]
+        freeze(app, env)
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+
+    monkeypatch.setattr(speed, "freeze_read_doctrees", recording_freeze)
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    built = run_sphinx(tiny_project, tmp_path / "out", capsys)
+    assert built.status == 0, built.output
+    assert seen and seen[0][0] == speed.THRESHOLDS and seen[0][1] > frozen
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+    # and it can be turned off
+    seen.clear()
+    built = run_sphinx(tiny_project, tmp_path / "off", capsys, "-D", "standoff_gc_tuning=0")
+    assert built.status == 0, built.output
+    assert seen and seen[0][0] == before

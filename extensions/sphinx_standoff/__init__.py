@@ -186,7 +186,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", copy_static)
     app.connect("build-finished", write_export)
     navigation.setup(app)
-    speed.setup(app)  # a third-party hot spot: pybtex scans entry points on every citation
+    speed.setup(app)  # pybtex's per-citation plugin scan, and the garbage collector during a build
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,

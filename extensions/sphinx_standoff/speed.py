@@ -1,16 +1,30 @@
-"""A third-party hot spot that an edition, whose notes cite on every page, runs into.
+"""What makes a large edition slow that is not the edition's own code: pybtex's plugin look-ups, and Python's
+garbage collector.
 
-sphinxcontrib-bibtex resolves every citation by asking pybtex for its ``plaintext`` backend, and pybtex looks
-a plugin up by scanning the entry points of every installed distribution, on every call: about ten
+**pybtex.** sphinxcontrib-bibtex resolves every citation by asking pybtex for its ``plaintext`` backend, and
+pybtex looks a plugin up by scanning the entry points of every installed distribution, on every call: about ten
 milliseconds a citation. This edition's 800 citations spent more time there than in anything else of the
 build. pybtex checks the plugins registered at run time first (``register_plugin``, its public API), so the
 plugins that are looked up per citation are registered once, as the very classes the scan finds: nothing
 changes but the time.
+
+**The garbage collector.** A build holds a great many long-lived objects: the loaded edition (every
+annotation, anchor and source) for the whole build, and, once reading is done, every doctree Sphinx keeps for
+writing. Python's collector scans all of them again at each full collection; at 1,000 sources that was 39 of
+180 s. With ``standoff_gc_tuning`` (on by default) the objects alive once the edition is loaded, and again
+once every page is read, are frozen (``gc.freeze``: left out of later scans, which is also what lets forked
+parallel workers share their memory), and collections run less often (a first-generation threshold of
+50,000 allocations instead of 700). Both are undone when the build finishes. Peak memory stays about the
+same (1.65 against 1.6 GB at 1,000 sources): docutils' node trees are cycles (parent links) and are still
+collected.
 """
 
 from __future__ import annotations
 
+import gc
+
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 #: (group, name) of the pybtex plugins sphinxcontrib-bibtex looks up once per citation
 PER_CITATION = (("pybtex.backends", "plaintext"),)
@@ -29,5 +43,43 @@ def register_pybtex_plugins(app: Sphinx) -> None:
             continue
 
 
+#: the collector's thresholds during a build (CPython's defaults are 700, 10, 10)
+THRESHOLDS = (50_000, 20, 100)
+
+
+class _Collector:
+    """The collector's state before the build, to put back when it finishes."""
+
+    thresholds: tuple[int, ...] | None = None
+
+
+def tune_collector(app: Sphinx) -> None:
+    """Freeze what is alive now (the loaded edition) and make collections rarer; see the module's docstring."""
+    if not app.config.standoff_gc_tuning or _Collector.thresholds is not None:
+        return
+    _Collector.thresholds = gc.get_threshold()
+    gc.set_threshold(*THRESHOLDS)
+    gc.freeze()
+
+
+def freeze_read_doctrees(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every page is read: freeze the doctrees Sphinx keeps for writing."""
+    if _Collector.thresholds is not None:
+        gc.freeze()
+
+
+def restore_collector(app: Sphinx, exception: BaseException | None) -> None:
+    if _Collector.thresholds is None:
+        return
+    gc.unfreeze()
+    gc.set_threshold(*_Collector.thresholds)
+    _Collector.thresholds = None
+
+
 def setup(app: Sphinx) -> None:
+    app.add_config_value("standoff_gc_tuning", True, "", types=frozenset({bool}))
     app.connect("builder-inited", register_pybtex_plugins)
+    # after the edition is loaded (``load`` runs at priority 600)
+    app.connect("builder-inited", tune_collector, priority=900)
+    app.connect("env-updated", freeze_read_doctrees)
+    app.connect("build-finished", restore_collector, priority=900)

@@ -67,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default: github when GITHUB_ACTIONS is set, else text)",
     )
     check.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that load a large edition (default: one per idle CPU; 1: this one alone)",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="print problems only, no summary")
 
     schema_cmd = commands.add_parser("schema", help="print the JSON Schema of annotation files")
@@ -91,7 +99,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     root = _root(args)
-    result = check(root, sources=args.sources, annotations=args.annotations, bib=args.bib, docs=args.docs)
+    result = check(
+        root, sources=args.sources, annotations=args.annotations, bib=args.bib, docs=args.docs, jobs=args.jobs
+    )
     style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     for diagnostic in result.diagnostics:
         print(format_diagnostic(diagnostic, root, style))

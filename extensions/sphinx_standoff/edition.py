@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -23,12 +26,22 @@ from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
 from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Identification, Quotation, targets_of, texts_of
 from .transcription import Source, read_source
-from .validation import BodyChecker, describe_validation_error
+from .validation import BodyChecker, BodyProblem, CitedKey, describe_validation_error
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 5_000_000
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Annotation)
+
+#: with ``jobs`` > 1, annotation files are read in parallel only when they hold at least this many bytes (a
+#: small edition loads faster than worker processes start)
+PARALLEL_MIN_BYTES = 1_000_000
+#: annotation files per task given to a worker process
+_FILES_PER_TASK = 24
+#: annotations per anchoring task given to a worker process
+_ANCHORS_PER_TASK = 1_000
+#: what reading the sources (and preparing their text for anchoring) costs, against reading the annotation files
+_SOURCES_COST = 0.5
 
 
 @dataclass
@@ -58,6 +71,26 @@ class Located:
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}"
+
+    def diagnostic(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        code: str = "standoff",
+        severity: str = "error",
+    ) -> Diagnostic:
+        """A ``Diagnostic`` about this annotation, at its own line and column unless others are given."""
+        return Diagnostic(
+            self.path,
+            self.line if line is None else line,
+            self.column if column is None else column,
+            self.id,
+            message,
+            code=code,
+            severity=severity,
+        )
 
 
 @dataclass
@@ -100,6 +133,7 @@ class _Files:
 
     def __init__(self, files: Mapping[Path, bytes] | None) -> None:
         self.memory = None if files is None else {Path(os.path.normpath(path)): data for path, data in files.items()}
+        self._resolved: dict[Path, Path] = {}
 
     def is_dir(self, folder: Path) -> bool:
         if self.memory is None:
@@ -130,7 +164,23 @@ class _Files:
         """Is ``path`` (a symlink, say) really somewhere outside ``folder``?"""
         if self.memory is not None:
             return not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder)))
-        return not path.resolve().is_relative_to(folder.resolve())
+        # a path found under ``folder`` through no symbolic link is inside it: only links need resolving
+        try:
+            parts = path.relative_to(folder).parts
+        except ValueError:
+            parts = ("..",)
+        if ".." not in parts:
+            here = folder
+            for part in parts:
+                here = here / part
+                if here.is_symlink():
+                    break
+            else:
+                return False
+        resolved = self._resolved.get(folder)
+        if resolved is None:
+            resolved = self._resolved[folder] = folder.resolve()
+        return not path.resolve().is_relative_to(resolved)
 
 
 def load_edition(
@@ -140,37 +190,70 @@ def load_edition(
     checker: BodyChecker,
     *,
     files: Mapping[Path, bytes] | None = None,
+    jobs: int = 1,
 ) -> Edition:
     """Load, validate and anchor the edition in ``sources_dir`` and ``annotations_dir``.
 
     By default the files are read from disk; with ``files`` (path → contents, for example the files of a git
     revision) only those are seen, and nothing else is read.
+
+    With ``jobs`` > 1 (the checker), a large edition's annotation files are read, validated and checked, and its
+    annotations anchored, by ``jobs - 1`` worker processes besides this one, which also reads the sources.
+    Every step is the one a single process takes, on the same input; what each finds is put together in the
+    same order, so that the edition and its diagnostics are exactly those of ``jobs=1``.
     """
     diagnostics: list[Diagnostic] = []
     tree = _Files(files)
-    sources = _load_sources(sources_dir, diagnostics, tree)
-    annotation_files = (
-        tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if tree.is_dir(annotations_dir) else []
-    )
-    if not tree.is_dir(annotations_dir):
-        diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
-    located: list[Located] = []
-    declared = 0
-    for path in annotation_files:
-        if tree.outside(path, annotations_dir):
-            diagnostics.append(
-                Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the annotations folder")
-            )
-            continue
-        items, count = _load_file(path, diagnostics, tree)
-        declared += count
-        located.extend(items)
+    found = tree.is_dir(annotations_dir)
+    annotation_files = tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if found else []
+    refused = {path for path in annotation_files if tree.outside(path, annotations_dir)}
+    readable = [path for path in annotation_files if path not in refused]
+    large = jobs > 1 and tree.memory is None and _bytes(readable) >= PARALLEL_MIN_BYTES
+    pool = _pool(jobs - 1, checker) if large else None
+    # the first files are read here (after the sources), the others by the workers, which start on them now
+    own = len(readable) if pool is None else round(len(readable) * _own_share(jobs))
+    loading: Iterator[list[_FileResult]] = iter(())
+    if pool is not None:
+        loading = pool.map(_read_files, _chunks(readable[own:], _FILES_PER_TASK))
+    try:
+        sources = _load_sources(sources_dir, diagnostics, tree)
+        texts = {sid: SourceText(src) for sid, src in sources.items()}
+        if not found:
+            diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
+        read_here = (_read_file(path, None, tree) for path in readable[:own])
+        read_there = (result for chunk in loading for result in chunk)
+        located: list[Located] = []
+        verdicts: dict[int, list[_Verdict] | None] = {}
+        declared = 0
+        for path in annotation_files:
+            if path in refused:
+                diagnostics.append(
+                    Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the annotations folder")
+                )
+                continue
+            file_diagnostics, count, entries = next(read_here, None) or next(read_there)
+            diagnostics.extend(file_diagnostics)
+            declared += count
+            for entry in entries:
+                item = entry.located(str(path))
+                verdicts[id(item)] = entry.verdicts
+                located.append(item)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     located = _unique(located, diagnostics)
     located = _check_links(located, diagnostics)
-    texts = {sid: SourceText(src) for sid, src in sources.items()}
+    anchorings = _anchor_all(located, sources, texts, jobs) if pool is not None else None
     anchored: list[Located] = []
-    for item in located:
-        if _check_body(item, checker, bib_keys, diagnostics) and _anchor(item, sources, texts, diagnostics):
+    for index, item in enumerate(located):
+        if not _check_body(item, checker, bib_keys, diagnostics, verdicts.get(id(item))):
+            continue
+        if anchorings is None:
+            ok = _anchor(item, sources, texts, diagnostics)
+        else:
+            ok, item.anchors, anchor_diagnostics = anchorings[index]
+            diagnostics.extend(anchor_diagnostics)
+        if ok:
             anchored.append(item)
     anchored = _check_overlaps(anchored, diagnostics)
     edition = Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
@@ -215,8 +298,56 @@ def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files
     return sources
 
 
+#: a body's verdict: the line its text starts on, what is wrong with it, the citation keys it uses
+_Verdict = tuple[int, list[BodyProblem], list[CitedKey]]
+
+
+@dataclass
+class _Entry:
+    """A valid annotation as its file gives it, and its bodies' verdicts: what a worker process sends back.
+
+    The annotation travels as the data it was validated from (far quicker to send than the validated model)
+    and is validated again, to the same model, where the edition is put together.
+    """
+
+    raw: dict[str, Any]
+    line: int
+    column: int
+    body_line: int
+    text_lines: dict[str, int]
+    #: ``None`` until the bodies are checked (a worker checks them; otherwise ``_check_body`` does)
+    verdicts: list[_Verdict] | None = None
+    annotation: Any = None
+
+    def located(self, where: str) -> Located:
+        annotation = self.annotation if self.annotation is not None else _ADAPTER.validate_python(self.raw)
+        return Located(annotation, where, self.line, self.column, self.body_line, text_lines=self.text_lines)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "annotation": None}
+
+
+#: one annotation file read: its diagnostics, how many annotations it declares, its valid annotations
+_FileResult = tuple[list[Diagnostic], int, list[_Entry]]
+
+
+def _read_file(path: Path, checker: BodyChecker | None, tree: _Files | None = None) -> _FileResult:
+    """What ``_load_file`` finds in one annotation file, and (given a ``checker``) its bodies' verdicts."""
+    diagnostics: list[Diagnostic] = []
+    entries, count = _file_entries(path, diagnostics, tree)
+    if checker is not None:
+        for entry in entries:
+            entry.verdicts = _body_verdicts(entry.located(str(path)), checker)
+    return diagnostics, count, entries
+
+
 def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = None) -> tuple[list[Located], int]:
     """The valid annotations of one file, and how many annotations it declares (valid or not)."""
+    entries, count = _file_entries(path, diagnostics, tree)
+    return [entry.located(str(path)) for entry in entries], count
+
+
+def _file_entries(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = None) -> tuple[list[_Entry], int]:
     where = str(path)
     tree = tree or _Files(None)
     size = path.stat().st_size if tree.memory is None else len(tree.read(path))
@@ -244,7 +375,7 @@ def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = 
         if key not in ("annotations", "$schema"):
             line, column = marks.locate((key,))
             diagnostics.append(Diagnostic(where, line, column, None, f"unknown top-level field {key!r}"))
-    items: list[Located] = []
+    entries: list[_Entry] = []
     raw_items = data["annotations"]
     for index, raw in enumerate(raw_items):
         line, column = marks.locate(("annotations", index))
@@ -274,8 +405,8 @@ def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = 
             if name in raw
         }
         body_line = text_lines.get("body", line)
-        items.append(Located(annotation, where, line, column, body_line, text_lines=text_lines))
-    return items, len(raw_items)
+        entries.append(_Entry(raw, line, column, body_line, text_lines, annotation=annotation))
+    return entries, len(raw_items)
 
 
 def _unique(items: Iterable[Located], diagnostics: list[Diagnostic]) -> list[Located]:
@@ -285,13 +416,7 @@ def _unique(items: Iterable[Located], diagnostics: list[Diagnostic]) -> list[Loc
         first = seen.get(item.id)
         if first is not None:
             diagnostics.append(
-                Diagnostic(
-                    item.path,
-                    item.line,
-                    item.column,
-                    item.id,
-                    f"duplicate annotation id {item.id!r} (first used at {first.path}:{first.line})",
-                )
+                item.diagnostic(f"duplicate annotation id {item.id!r} (first used at {first.path}:{first.line})")
             )
             continue
         seen[item.id] = item
@@ -307,9 +432,7 @@ def _check_links(items: list[Located], diagnostics: list[Diagnostic]) -> list[Lo
         if ident is None or kinds.get(ident) == kind:
             return True
         found = f" (it is a {kinds[ident]})" if ident in kinds else ""
-        diagnostics.append(
-            Diagnostic(item.path, item.line, item.column, item.id, f"{what} {ident!r} is not a known {kind}{found}")
-        )
+        diagnostics.append(item.diagnostic(f"{what} {ident!r} is not a known {kind}{found}"))
         return False
 
     kept = []
@@ -335,24 +458,32 @@ def _check_links(items: list[Located], diagnostics: list[Diagnostic]) -> list[Lo
     return kept
 
 
-def _check_body(item: Located, checker: BodyChecker, bib_keys: set[str] | None, diagnostics: list[Diagnostic]) -> bool:
+def _body_verdicts(item: Located, checker: BodyChecker) -> list[_Verdict]:
+    return [(item.text_line(name), *checker.check(body)) for name, body in texts_of(item.annotation)]
+
+
+def _check_body(
+    item: Located,
+    checker: BodyChecker,
+    bib_keys: set[str] | None,
+    diagnostics: list[Diagnostic],
+    verdicts: list[_Verdict] | None = None,
+) -> bool:
+    """Report what is wrong with the annotation's MyST texts (``verdicts``, if already known, are what
+    ``checker`` says of them)."""
     ok = True
-    for name, body in texts_of(item.annotation):
-        start = item.text_line(name)
-        problems, keys = checker.check(body)
+    for start, problems, keys in _body_verdicts(item, checker) if verdicts is None else verdicts:
         for problem in problems:
-            diagnostics.append(Diagnostic(item.path, start + problem.line, 1, item.id, problem.message))
+            diagnostics.append(item.diagnostic(problem.message, line=start + problem.line, column=1))
             ok = False
         if bib_keys is not None:
             for cited in keys:
                 if cited.key.lower() not in bib_keys:
                     diagnostics.append(
-                        Diagnostic(
-                            item.path,
-                            start + cited.line,
-                            1,
-                            item.id,
+                        item.diagnostic(
                             f"citation key {cited.key!r} is not in the bibliography",
+                            line=start + cited.line,
+                            column=1,
                         )
                     )
                     ok = False
@@ -372,13 +503,9 @@ def _anchor(
             what = "cross-reference to a missing source" if item.kind == "cross-reference" else "unknown source"
             known = ", ".join(sorted(sources)) or "none"
             diagnostics.append(
-                Diagnostic(
-                    item.path,
-                    item.line,
-                    item.column,
-                    item.id,
+                item.diagnostic(
                     f"{what} {selector.source!r} in {field_path}{f'[{index}]' if len(selectors) > 1 else ''} "
-                    f"(known sources: {known})",
+                    f"(known sources: {known})"
                 )
             )
             ok = False
@@ -386,7 +513,7 @@ def _anchor(
         try:
             anchors.append(text.anchor(selector.exact, selector.prefix, selector.suffix))
         except AnchorError as exc:
-            diagnostics.append(Diagnostic(item.path, item.line, item.column, item.id, str(exc)))
+            diagnostics.append(item.diagnostic(str(exc)))
             ok = False
     item.anchors = anchors
     return ok
@@ -404,7 +531,7 @@ def _check_overlaps(items: list[Located], diagnostics: list[Diagnostic]) -> list
     rejected: set[str] = set()
     for item in items:
         for anchor in item.anchors:
-            for other in emendations.get((anchor.source, anchor.paragraph), []):
+            for other in emendations.get((anchor.source, anchor.paragraph), ()):
                 if other is item or other.id in rejected:
                     continue
                 e = other.anchors[0]
@@ -416,17 +543,100 @@ def _check_overlaps(items: list[Located], diagnostics: list[Diagnostic]) -> list
                 both_emend = isinstance(item.annotation, Emendation)
                 if both_emend or not (inside or covers):
                     diagnostics.append(
-                        Diagnostic(
-                            item.path,
-                            item.line,
-                            item.column,
-                            item.id,
+                        item.diagnostic(
                             f"overlaps emendation {other.id!r} in ¶{anchor.paragraph} of {anchor.source!r}; "
-                            "select the whole emended text or none of it",
+                            "select the whole emended text or none of it"
                         )
                     )
                     rejected.add(item.id)
-    return [item for item in items if item.id not in rejected]
+    return [item for item in items if item.id not in rejected] if rejected else items
+
+
+# -- worker processes (the checker's ``jobs``) --------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+#: what a worker process works with, given when it starts (it is forked: nothing is pickled)
+_WORKER: list[Any] = []
+
+
+def _pool(workers: int, *state: Any) -> Executor | None:
+    """``workers`` forked worker processes that work with ``state``; ``None`` where they cannot be had (then
+    everything is done in this process, as with ``jobs=1``)."""
+    # forked, not spawned (which would pickle the state and import everything again): where forking is the
+    # usual way of starting a process, Linux
+    if workers < 1 or not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=state
+        )
+    except (OSError, ValueError, NotImplementedError):
+        return None
+
+
+def _own_share(jobs: int) -> float:
+    """The share of the annotation files this process reads itself, besides the sources, so that it and the
+    ``jobs - 1`` workers finish at about the same time (what it reads need not be sent to it, nor validated
+    again); with three or more jobs, none."""
+    workers = jobs - 1
+    return max(0.0, (1 / workers - _SOURCES_COST) / (1 + 1 / workers))
+
+
+def _start_worker(*state: Any) -> None:
+    _WORKER[:] = state
+
+
+def _bytes(paths: Iterable[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _read_files(paths: Sequence[Path]) -> list[_FileResult]:
+    (checker,) = _WORKER
+    return [_read_file(path, checker) for path in paths]
+
+
+#: an annotation anchored by a worker: whether all its targets landed, where, and the diagnostics
+_Anchoring = tuple[bool, list[Anchor], list[Diagnostic]]
+
+
+def _anchor_all(
+    located: list[Located], sources: dict[str, Source], texts: dict[str, SourceText], jobs: int
+) -> list[_Anchoring] | None:
+    """What ``_anchor`` finds for each of ``located`` (without setting their ``anchors``), found by this process
+    and ``jobs - 1`` workers, an equal share each; ``None`` if there are no workers to be had."""
+    pool = _pool(jobs - 1, located, sources, texts)
+    if pool is None:
+        return None
+    own = len(located) // jobs
+    with pool:
+        there = pool.map(_anchor_range, _chunks(range(own, len(located)), _ANCHORS_PER_TASK))
+        here = _anchor_range(range(own), (located, sources, texts))
+        return here + [outcome for chunk in there for outcome in chunk]
+
+
+def _anchor_range(indices: Sequence[int], state: Sequence[Any] | None = None) -> list[_Anchoring]:
+    located, sources, texts = _WORKER if state is None else state
+    outcomes: list[_Anchoring] = []
+    for index in indices:
+        item = located[index]
+        before = item.anchors
+        diagnostics: list[Diagnostic] = []
+        ok = _anchor(item, sources, texts, diagnostics)
+        outcomes.append((ok, item.anchors, diagnostics))
+        item.anchors = before
+    return outcomes
 
 
 #: the pages that show annotations of kinds that have no passage of their own
@@ -458,13 +668,8 @@ def unshown(edition: Edition, shown: set[str], special: set[str] | None = None) 
         )
         for located, _ in edition.by_source.get(source_id, []):
             found.append(
-                Diagnostic(
-                    located.path,
-                    located.line,
-                    located.column,
-                    located.id,
-                    f"annotates source {source_id!r}, which has no page, so it would not appear",
-                    code="missing-page",
+                located.diagnostic(
+                    f"annotates source {source_id!r}, which has no page, so it would not appear", code="missing-page"
                 )
             )
     if special is not None:
@@ -472,11 +677,7 @@ def unshown(edition: Edition, shown: set[str], special: set[str] | None = None) 
             page = SPECIAL_PAGES.get(located.kind)
             if page and page not in special:
                 found.append(
-                    Diagnostic(
-                        located.path,
-                        located.line,
-                        located.column,
-                        located.id,
+                    located.diagnostic(
                         f"a {located.kind} appears on the {page}, but no page holds it "
                         f"(add the standoff-{page} directive)",
                         code="missing-page",

@@ -347,10 +347,29 @@ class AnnotationFile(_Strict):
     annotations: list[Annotation]
 
 
+TEXT_FIELDS = ("body", "evidence", "assessment", "identification")
+#: the text fields each class of annotation may have: asking a pydantic model for a field it lacks is slow (it
+#: raises and catches an ``AttributeError``), and the checker asks it of every annotation
+_TEXT_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    names = _TEXT_FIELDS_OF.get(cls)
+    if names is None:
+        fields = getattr(cls, "model_fields", None)
+        config = getattr(cls, "model_config", {})
+        if fields is None or config.get("extra") == "allow":
+            names = TEXT_FIELDS
+        else:
+            names = tuple(name for name in TEXT_FIELDS if name in fields or hasattr(cls, name))
+        _TEXT_FIELDS_OF[cls] = names
+    return names
+
+
 def texts_of(annotation: Any) -> list[tuple[str, str]]:
     """The MyST texts of an annotation, by field name (body, evidence, assessment)."""
     found = []
-    for field_name in ("body", "evidence", "assessment", "identification"):
+    for field_name in _text_fields(type(annotation)):
         text = getattr(annotation, field_name, None)
         if text:
             found.append((field_name, text))

@@ -156,41 +156,76 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
+_SequenceNode = yaml.SequenceNode
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, depth: int, marks: Marks, counter: list[int]) -> Any:
-    counter[0] += 1
-    if counter[0] > MAX_NODES:
-        raise YamlError(f"YAML document too large (more than {MAX_NODES} values)", *_position(node))
-    if depth > MAX_DEPTH:
-        raise YamlError(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", *_position(node))
+    """Plain data from ``node``, recording in ``marks`` where each value at or under ``path`` was written.
+
+    Every node counts towards ``MAX_NODES`` (an alias counts each time it is used) and may be at most
+    ``MAX_DEPTH`` deep. A plain string (the commonest value by far) is taken as it is, as PyYAML's
+    ``construct_yaml_str`` would take it; every other scalar is constructed by the loader.
+    """
     marks.positions.setdefault(path, _position(node))
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != _MAP_TAG:
-            raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
-        loader.flatten_mapping(node)
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node, path + ("<key>",), depth + 1, marks, counter)
-            if not isinstance(key, str):
-                raise YamlError(f"mapping key {key!r} is not a string", *_position(key_node))
-            if key in result:
-                raise YamlError(f"duplicate key {key!r}", *_position(key_node))
-            marks.positions[path + (key,)] = _position(key_node)
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
-                marks.block_scalars.add(path + (key,))
-            result[key] = _build(loader, value_node, path + (key,), depth + 1, marks, counter)
-            # a key's position is where the key is written, which is what an editor looks for
-            marks.positions[path + (key,)] = _position(key_node)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _SEQ_TAG:
-            raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
-        items = []
-        for index, item in enumerate(node.value):
-            marks.positions[path + (index,)] = _position(item)
-            items.append(_build(loader, item, path + (index,), depth + 1, marks, counter))
-        return items
+    positions = marks.positions
+    block_scalars = marks.block_scalars
+    # a string is its node's value when the loader constructs strings as PyYAML's safe loader does
+    plain_strings = loader.yaml_constructors.get(_STR_TAG) is yaml.constructor.SafeConstructor.construct_yaml_str
+
+    def build(node: yaml.Node, path: Path, depth: int) -> Any:
+        counter[0] += 1
+        if counter[0] > MAX_NODES:
+            raise YamlError(f"YAML document too large (more than {MAX_NODES} values)", *_position(node))
+        if depth > MAX_DEPTH:
+            raise YamlError(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", *_position(node))
+        if plain_strings and type(node) is _ScalarNode and node.tag == _STR_TAG:
+            return node.value
+        if isinstance(node, _MappingNode):
+            if node.tag != _MAP_TAG:
+                raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
+            try:
+                loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark or node.start_mark
+                raise YamlError(f"YAML value refused: {exc.problem or exc}", mark.line + 1, mark.column + 1) from None
+            result: dict[str, Any] = {}
+            key_path = path + ("<key>",)
+            for key_node, value_node in node.value:
+                where = _position(key_node)
+                if key_path not in positions:
+                    positions[key_path] = where
+                key = build(key_node, key_path, depth + 1)
+                if not isinstance(key, str):
+                    raise YamlError(f"mapping key {key!r} is not a string", *where)
+                if key in result:
+                    raise YamlError(f"duplicate key {key!r}", *where)
+                # a key's position is where the key is written, which is what an editor looks for
+                value_path = path + (key,)
+                positions[value_path] = where
+                if type(value_node) is _ScalarNode and value_node.style in ("|", ">"):
+                    block_scalars.add(value_path)
+                result[key] = build(value_node, value_path, depth + 1)
+            return result
+        if isinstance(node, _SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_position(node))
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = path + (index,)
+                positions[item_path] = _position(item)
+                items.append(build(item, item_path, depth + 1))
+            return items
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            problem = exc.problem or str(exc)
+            raise YamlError(f"YAML value refused: {problem}", *_position(node)) from None
+
     try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        problem = exc.problem or str(exc)
-        raise YamlError(f"YAML value refused: {problem}", *_position(node)) from None
+        return build(node, path, depth)
+    finally:
+        # ``build`` refers to itself: let it go now, not at the next garbage collection
+        build = None  # type: ignore[assignment]

@@ -1,0 +1,425 @@
+"""The checker's shortcuts change nothing but its speed.
+
+* The plain-text screen (``validation.needs_tokens``) lets a body skip tokenising only when tokenising could
+  find nothing: every hostile and erroneous body in the tests, every body of the edition, and many thousands
+  of generated strings get exactly the same verdict from ``BodyChecker.check`` as from the full
+  ``check_tokens``.
+* Worker processes (``check(jobs=N)``) give exactly the diagnostics and the edition of one process.
+* The YAML loader's quicker tree walk gives the same data and marks as before, and a bad merge key is a
+  diagnostic, not a traceback.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PROJECT, ROOTS
+from myst_parser.config.main import MdParserConfig
+from sphinx_standoff import edition as edition_module
+from sphinx_standoff import yamlsource
+from sphinx_standoff.check import check, format_diagnostic
+from sphinx_standoff.model import TEXT_FIELDS
+from sphinx_standoff.validation import BodyChecker, needs_tokens
+from test_errors import CASES as ERROR_CASES
+from test_hostile import CASES as HOSTILE_CASES
+from test_hostile import note
+
+#: the configurations the screen is used under: MyST's defaults, the checker's fallback, the edition's own
+CONFIGS = {
+    "default": MdParserConfig(),
+    "colon_fence": MdParserConfig(enable_extensions={"colon_fence"}),
+    "edition": MdParserConfig(enable_extensions={"colon_fence", "deflist"}),
+    "typography": MdParserConfig(enable_extensions={"colon_fence", "deflist", "smartquotes", "replacements"}),
+    "strikethrough": MdParserConfig(enable_extensions={"strikethrough"}),
+}
+
+#: bodies that come close to passing the screen, one construct of concern each
+NEAR_MISSES = [
+    "A ship.\n<script>alert(1)</script>",
+    "A <b>ship</b>.",
+    "<https://example.org>",
+    "<javascript:alert(1)>",
+    "[a ship](javascript:alert(1))",
+    "[a ship]( javascript:alert(1))",
+    "[a ship](\njavascript:alert(1))",
+    "[a ship](JaVaScRiPt:alert(1))",
+    "[a ship](Http://example.org)",
+    "[a ship](ftp://example.org)",
+    "[a ship](data:text/html;base64,PHNjcmlwdD4=)",
+    "[a ship](&#106;avascript:alert(1))",
+    "[a ship](java\\script:alert(1))",
+    "[a ship](//example.org)",
+    "[a ship](page.html)",
+    "[a ship][x]\n\n[x]: javascript:alert(1)",
+    "[a ship][x]\n\n[x]:\n  https://example.org",
+    "[x]\n\n[x]: https://example.org",
+    "![a ship](https://example.org/a.png)",
+    "A ship.[^1]\n\n[^1]: A note.",
+    "A ship ^[inline].",
+    "# A heading",
+    "A heading\n=========",
+    "A heading\n---------",
+    "A heading\n  ---",
+    "---\ntitle: x\n---\nA ship.",
+    "```{raw} html\n<b>x</b>\n```",
+    ":::{raw} html\n<b>x</b>\n:::",
+    "~~~{include} /etc/passwd\n~~~",
+    "   ```{eval-rst}\n   .. raw:: html\n   ```",
+    "{raw-html}`<b>x</b>`",
+    "As {cite:p}`nobody-2000`.",
+    "As {cite:p}`{see}nobody-2000{p. 3}`.",
+    "As {cite:p}`{see`.",
+    "$$\nx\n$$",
+    "| a | b |\n|---|---|\n| c | d |",
+    "> # A heading in a quote",
+    "- [ ] a task",
+    "* A ship\n  ---",
+    "1. A ship\n   ---",
+    "Term\n: Definition\n  ---",
+    "(target)=\nA ship.",
+    "+++\nA ship.",
+    "% a comment\nA ship.",
+    "A ship.\r---",
+    "A ship.\r\n---",
+    "A ship.\u2028---",
+    "A ship.\x0c---",
+    "A ship.  \nA line.",
+    "    [a ship](javascript:alert(1))",
+    "`[a ship](javascript:alert(1))`",
+    "[`a ship`](https://example.org) and [b](mailto:a@example.org)",
+    "[a [nested] ship](https://example.org)",
+    '[a ship](https://example.org "title")',
+    "[a ship](<https://example.org>)",
+    "[a ship](https://example.org)(javascript:alert(1))",
+    "A *ship*, a **ship**, a `ship` and [a ship](https://example.org/ship) !",
+    "Ships! [Ships](https://example.org)",
+    "A ship.\n\n\n\nAnother ship.",
+    "",
+    " ",
+    "\n",
+]
+
+#: pieces the generated strings are made of: Markdown's punctuation, near misses of the screen, plain words
+PIECES = [
+    *"[]()<>{}`*_~!^=#|:&\\$%+-.,;'\"?/@1",
+    "](",
+    "](https://example.org/a",
+    "](http://example.org",
+    "](mailto:a@example.org",
+    "](javascript:alert(1)",
+    "]( https://example.org",
+    "](HTTPS://EXAMPLE.ORG",
+    "](<https://example.org>",
+    "]: ",
+    "]:",
+    "![",
+    "[^",
+    "^[",
+    "<b>",
+    "<https://example.org>",
+    "&#106;",
+    "&amp;",
+    "{cite:p}`key`",
+    "{raw}`x`",
+    "```",
+    ":::",
+    "~~~",
+    "{raw}",
+    "---",
+    "===",
+    "***",
+    "+++",
+    "1. ",
+    "- ",
+    "* ",
+    "> ",
+    ": ",
+    "# ",
+    "$$",
+    "    ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r",
+    "\r\n",
+    "\u2028",
+    "\u00a0",
+    "\x0c",
+    " ",
+    " ",
+    "a ship",
+    "the log",
+    "Harbour",
+    "“quoted”",
+    "https://example.org",
+    "javascript:",
+    "mailto:a@example.org",
+    "word",
+]
+
+
+def text_fields(data: Any) -> list[str]:
+    """Every MyST text (body, evidence, …) anywhere in loaded YAML data."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in TEXT_FIELDS and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(text_fields(value))
+    elif isinstance(data, list):
+        for value in data:
+            found.extend(text_fields(value))
+    return found
+
+
+def bodies_in(text: str) -> list[str]:
+    try:
+        data, _ = yamlsource.load(text)
+    except yamlsource.YamlError:
+        return []
+    return text_fields(data)
+
+
+def all_bodies() -> list[str]:
+    """Every body in the test cases and in the edition's annotation files (and the near misses above)."""
+    bodies = list(NEAR_MISSES)
+    for text, _ in [*HOSTILE_CASES.values(), *ERROR_CASES.values()]:
+        if len(text) < 100_000:
+            bodies.extend(bodies_in(text))
+    for folder in (PROJECT / "annotations", ROOTS):
+        for path in sorted(folder.rglob("*.y*ml")):
+            bodies.extend(bodies_in(path.read_text(encoding="utf-8")))
+    return bodies
+
+
+#: pieces the screen lets through (so that many generated strings reach the parser's corner cases unscreened)
+QUIET_PIECES = [
+    *"[]()`*_!.,;'\"?/1",
+    "](https://example.org/a",
+    "](http://example.org",
+    "](mailto:a@example.org",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "    ",
+    " ",
+    " ",
+    "a ship",
+    "Harbour",
+    "“quoted”",
+    "javascript:",
+    "word",
+]
+
+
+def generated(count: int, seed: int) -> list[str]:
+    """Half the strings made of any pieces, half mostly of pieces the screen lets through."""
+    rng = random.Random(seed)
+    strings = []
+    for number in range(count):
+        quiet = number % 2 == 1
+        pieces = [
+            rng.choice(QUIET_PIECES if quiet and rng.random() > 0.05 else PIECES) for _ in range(rng.randint(1, 16))
+        ]
+        strings.append("".join(pieces))
+    return strings
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_the_screen_is_used_for_the_configurations_it_was_made_for(config: str) -> None:
+    assert BodyChecker(CONFIGS[config]).screen
+
+
+@pytest.mark.parametrize("extension", ["dollarmath", "amsmath", "tasklist", "attrs_inline", "substitution", "linkify"])
+def test_the_screen_is_not_used_with_other_syntax(extension: str) -> None:
+    checker = BodyChecker(MdParserConfig(enable_extensions={"colon_fence", extension}))
+    if extension == "linkify" and not checker._md.options.get("linkify"):
+        pytest.skip("linkify-it-py is not installed, so MyST leaves linkify off")
+    assert not checker.screen
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_every_body_in_the_tests_gets_the_verdict_of_the_full_check(config: str) -> None:
+    checker = BodyChecker(CONFIGS[config])
+    bodies = all_bodies()
+    assert len(bodies) > 100
+    for body in bodies:
+        assert checker.check(body) == checker.check_tokens(body), body
+    # the hostile and erroneous bodies are all tokenised
+    for text, _ in [*HOSTILE_CASES.values(), *ERROR_CASES.values()]:
+        for body in bodies_in(text) if len(text) < 100_000 else []:
+            if checker.check_tokens(body)[0]:
+                assert needs_tokens(body), body
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_generated_strings_get_the_verdict_of_the_full_check(config: str) -> None:
+    checker = BodyChecker(CONFIGS[config])
+    screened = 0
+    for body in generated(8_000, seed=len(config)):
+        assert checker.check(body) == checker.check_tokens(body), repr(body)
+        screened += not needs_tokens(body)
+    # the screen must have been put to the test: many strings passed it
+    assert screened > 2_000
+
+
+def test_generated_strings_the_screen_passes_make_no_token_of_concern() -> None:
+    """Stronger than equal verdicts: tokenised, a screened string makes no token the check looks at at all
+    (not even an allowed role or an http link), under every configuration."""
+    concern = {
+        "html_block",
+        "html_inline",
+        "front_matter",
+        "heading_open",
+        "image",
+        "footnote_ref",
+        "footnote_block_open",
+        "math_block",
+        "myst_role",
+    }
+    for name, config in CONFIGS.items():
+        md = BodyChecker(config)._md
+        for body in generated(4_000, seed=100 + len(name)):
+            if needs_tokens(body):
+                continue
+            tokens = md.parse(body)
+            for token in [t for top in tokens for t in [top, *(top.children or [])]]:
+                assert token.type not in concern, (name, body)
+                assert not (token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"))
+                if token.type == "link_open":
+                    assert re.match(r"(?i)(https?|mailto):", str(token.attrs["href"])), (name, body)
+
+
+def test_a_verdict_remembered_is_a_fresh_copy() -> None:
+    checker = BodyChecker()
+    body = "As {cite:p}`a-key` and <b>bold</b>."
+    first = checker.check(body)
+    first[0].clear()
+    first[1].clear()
+    again = checker.check(body)
+    assert again == checker.check_tokens(body)
+    assert again[0] and again[1]
+    # a change of the allowed roles is not answered from memory
+    checker.allowed_roles = frozenset()
+    assert checker.check(body) == checker.check_tokens(body)
+    assert any("role {cite:p}" in problem.message for problem in checker.check(body)[0])
+
+
+# -- worker processes ---------------------------------------------------------------------------------------------
+
+
+def broken_edition(tiny: Path) -> None:
+    """The tiny edition with every erroneous and hostile case (that loads quickly) added, each file many times."""
+    folder = tiny / "annotations"
+    cases = {
+        **{f"error-{k}": v for k, v in ERROR_CASES.items()},
+        **{f"hostile-{k}": v for k, v in HOSTILE_CASES.items()},
+    }
+    for name, (text, _) in sorted(cases.items()):
+        if len(text) > 100_000:
+            continue
+        for copy in range(3):
+            renamed = re.sub(r"id: (\S+)", rf"id: \1-{copy}", text)
+            (folder / f"{name}-{copy}.yaml").write_text(renamed.replace("{marker}", "/nonexistent"), encoding="utf-8")
+    good = [note(f"A *good* note, number {n}, with [a link](https://example.org/{n}).", f"good-{n}") for n in range(40)]
+    (folder / "many.yaml").write_text(
+        "annotations:\n" + "".join(text.split("\n", 1)[1] for text in good), encoding="utf-8"
+    )
+    # a duplicate id across files, and a file linking outside the folder
+    (folder / "duplicate.yaml").write_text(note("Again.", "good-1"), encoding="utf-8")
+    outside = tiny / "outside.yaml"
+    outside.write_text(note("Outside.", "outside"), encoding="utf-8")
+    (folder / "link.yaml").symlink_to(outside)
+
+
+def test_worker_processes_give_exactly_the_result_of_one_process(
+    tiny_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken_edition(tiny_project)
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
+    alone = check(tiny_project, jobs=1, **kwargs)
+    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(edition_module, "_FILES_PER_TASK", 5)
+    monkeypatch.setattr(edition_module, "_ANCHORS_PER_TASK", 7)
+    together = check(tiny_project, jobs=2, **kwargs)
+    many = check(tiny_project, jobs=3, **kwargs)
+    assert many.diagnostics == alone.diagnostics
+    assert [a.anchors for a in many.edition.annotations] == [a.anchors for a in alone.edition.annotations]
+    assert len(alone.errors) > 50
+    assert together.diagnostics == alone.diagnostics
+    assert [format_diagnostic(d, tiny_project) for d in together.diagnostics] == [
+        format_diagnostic(d, tiny_project) for d in alone.diagnostics
+    ]
+    assert together.edition.diagnostics == alone.edition.diagnostics
+    assert together.edition.declared == alone.edition.declared
+    assert [(a.id, a.path, a.line, a.column, a.anchors, a.annotation) for a in together.edition.annotations] == [
+        (a.id, a.path, a.line, a.column, a.anchors, a.annotation) for a in alone.edition.annotations
+    ]
+    assert together.edition.by_source.keys() == alone.edition.by_source.keys()
+    for source in alone.edition.by_source:
+        assert together.edition.fingerprint(source) == alone.edition.fingerprint(source)
+
+
+def test_the_command_takes_a_number_of_jobs(tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sphinx_standoff.cli import main
+
+    args = ["--root", str(tiny_project), "check", "--bib", str(tiny_project / "refs.bib"), "--docs", str(tiny_project)]
+    assert main([*args, "--jobs", "2"]) == 0
+    assert main([*args, "-j", "1"]) == 0
+
+
+# -- YAML ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_bad_merge_key_is_a_diagnostic_not_a_traceback(tiny_project: Path) -> None:
+    (tiny_project / "annotations" / "merge.yaml").write_text(
+        "annotations:\n  - id: merged\n    kind: note\n    target: {source: harbour-log, exact: shipp}\n"
+        "    body: x\n    <<: 1\n",
+        encoding="utf-8",
+    )
+    result = check(tiny_project, bib=tiny_project / "refs.bib", docs=tiny_project)
+    lines = [format_diagnostic(d, tiny_project) for d in result.errors]
+    assert (
+        "annotations/merge.yaml:6:9: YAML value refused: expected a mapping or list of mappings for merging, "
+        "but found scalar" in lines
+    )
+
+
+def test_plain_strings_are_taken_as_pyyaml_takes_them() -> None:
+    text = (
+        "a: plain\nb: 'quoted'\nc: |\n  block\nd: 1962-03-07\ne: 3\nf: true\ng: null\nh: !!str 4\n"
+        "i: &x [one, two]\nj: *x\nk: {<<: {m: 1}, n: 2}\n"
+    )
+    import yaml
+
+    data, marks = yamlsource.load(text)
+    assert data == yaml.safe_load(text)
+    assert marks.locate(("k", "m")) == (12, 10)
+    assert marks.locate(("j", 1)) == (10, 13)  # an alias: where the aliased value is written
+    assert marks.content_line(("c",)) == 4
+
+
+def test_the_sources_of_a_copy_of_the_tiny_edition_load_as_before(tmp_path: Path) -> None:
+    """A symlinked folder holding the edition: nothing inside it is 'outside'."""
+    real = tmp_path / "real"
+    shutil.copytree(ROOTS / "test-tiny", real)
+    (tmp_path / "via").symlink_to(real)
+    result = check(tmp_path / "via", bib=real / "refs.bib", docs=tmp_path / "via")
+    assert result.errors == []
+    assert len(result.edition.annotations) == result.edition.declared > 0
+
+
+def test_the_default_number_of_jobs_is_at_least_one_and_at_most_the_cpus() -> None:
+    import os
+
+    from sphinx_standoff.check import default_jobs
+
+    assert 1 <= default_jobs() <= (os.cpu_count() or 1)

@@ -18,7 +18,7 @@ from .collation import Collation, collate
 from .edition import Edition, Located
 from .mentions import Mentions, find_mentions
 from .model import PROPERTIES, Claim, Discrepancy, Event, Quotation
-from .values import Interval, agree, describe, interval, sequence_fits
+from .values import Interval, agree, describe, interval, sequence_event, sequence_fits
 
 
 @dataclass
@@ -115,10 +115,8 @@ class Analysis:
         self.fingerprint()
         return self.__dict__["_fingerprints"].get(f"\0{part}") or hashlib.sha256().hexdigest()
 
-    def _label(self, value: Any) -> str | None:
-        """The label of the event a sequence value (``{"before": id}`` or ``{"after": id}``) names."""
-        other = value.get("before") or value.get("after") if isinstance(value, dict) else None
-        located = self.events.get(other) if other else None
+    def _label(self, event_id: str | None) -> str | None:
+        located = self.events.get(event_id) if event_id else None
         return located.annotation.label if located is not None else None
 
     def _fingerprints(self) -> dict[str | None, str]:
@@ -139,7 +137,7 @@ class Analysis:
                     entry.aliases,
                     entry.curated.id if entry.curated is not None else None,
                     # a sequence names another event by its label
-                    [self._label(r.value) for r in entry.readings if r.prop == "sequence"],
+                    [self._label(sequence_event(r.value)) for r in entry.readings if r.prop == "sequence"],
                     [
                         (
                             r.key,
@@ -164,7 +162,7 @@ class Analysis:
                 digests[key].update(data)
         # a claim's note names its event by its label, wherever the event itself is anchored
         for event_id, claims in self.claims.items():
-            data = json.dumps([event_id, self._label({"before": event_id})]).encode()
+            data = json.dumps([event_id, self._label(event_id)]).encode()
             for source in sorted({anchor.source for claim in claims for anchor in claim.anchors}):
                 digests[source].update(data)
         if self.mentions is not None:
@@ -177,10 +175,6 @@ class Analysis:
                 for key in (None, "\0mentions", source):
                     digests[key].update(data)
         return {key: digest.hexdigest() for key, digest in digests.items()}
-
-
-def _passage(edition: Edition, anchor: Anchor) -> str:
-    return edition.sources[anchor.source].paragraph(anchor.paragraph).text[anchor.start : anchor.end]
 
 
 def analyse(edition: Edition) -> Analysis:
@@ -214,7 +208,7 @@ def analyse(edition: Edition) -> Analysis:
     collations: dict[str, Collation] = {}
     for located in quotations:
         quoting, quoted = located.anchors
-        collation = collate(_passage(edition, quoting), _passage(edition, quoted))
+        collation = collate(edition.passage(quoting), edition.passage(quoted))
         collations[located.id] = collation
         if collation.substantive:
             entry_id = f"auto-{located.id}"
@@ -225,9 +219,9 @@ def analyse(edition: Edition) -> Analysis:
                 event=located.annotation.event,
                 readings=[
                     Reading(
-                        f"{located.id}#1", quoting, _passage(edition, quoting), annotation=located.id, role="quoting"
+                        f"{located.id}#1", quoting, edition.passage(quoting), annotation=located.id, role="quoting"
                     ),
-                    Reading(f"{located.id}#2", quoted, _passage(edition, quoted), annotation=located.id, role="quoted"),
+                    Reading(f"{located.id}#2", quoted, edition.passage(quoted), annotation=located.id, role="quoted"),
                 ],
                 automatic=True,
                 collation=collation,
@@ -270,7 +264,7 @@ def _compare_claims(
         else:
             fits = None if record is None else agree(prop, value, record)
         readings.append(
-            Reading(claim.id, claim.anchors[0], _passage(edition, claim.anchors[0]), value, prop, fits, claim.id)
+            Reading(claim.id, claim.anchors[0], edition.passage(claim.anchors[0]), value, prop, fits, claim.id)
         )
     disagree = any(r.agrees_with_record is False for r in readings)
     if not disagree:
@@ -334,7 +328,7 @@ def _merge_curated(
                 Reading(
                     ident,
                     anchor,
-                    _passage(edition, anchor),
+                    edition.passage(anchor),
                     other.annotation.value,
                     other.annotation.property,
                     None,
@@ -344,15 +338,13 @@ def _merge_curated(
             seen.add(ident)
         elif isinstance(other.annotation, Quotation) and f"{ident}#1" not in seen:
             quoting, quoted = other.anchors
-            readings.append(
-                Reading(f"{ident}#1", quoting, _passage(edition, quoting), annotation=ident, role="quoting")
-            )
-            readings.append(Reading(f"{ident}#2", quoted, _passage(edition, quoted), annotation=ident, role="quoted"))
+            readings.append(Reading(f"{ident}#1", quoting, edition.passage(quoting), annotation=ident, role="quoting"))
+            readings.append(Reading(f"{ident}#2", quoted, edition.passage(quoted), annotation=ident, role="quoted"))
             seen.update((f"{ident}#1", f"{ident}#2"))
             collation = collation or collations.get(ident)
             quotation = quotation or ident
     for index, anchor in enumerate(located.anchors):
-        readings.append(Reading(f"{located.id}#{index + 1}", anchor, _passage(edition, anchor), role="passage"))
+        readings.append(Reading(f"{located.id}#{index + 1}", anchor, edition.passage(anchor), role="passage"))
     entries[located.id] = Entry(
         id=located.id,
         kind=annotation.discrepancy,
@@ -399,8 +391,8 @@ def _collate_witnesses(edition: Edition) -> list[WitnessCollation]:
 
 def describe_value(prop: str | None, value: Any, labels: dict[str, str] | None = None) -> str:
     """``values.describe``, naming events in sequences by their labels."""
-    if prop == "sequence" and isinstance(value, dict) and labels:
-        other = value.get("before") or value.get("after")
+    other = sequence_event(value) if prop == "sequence" else None
+    if other and labels:
         word = "before" if value.get("before") else "after"
         return f"{word} {labels.get(other, other)}"
     return describe(prop or "", value)

@@ -107,6 +107,10 @@ class Edition:
     #: per build: for the page, for the pages across sources, and for Sphinx's list of outdated pages)
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
+    def passage(self, anchor: Anchor) -> str:
+        """The words of the transcription that ``anchor`` selects."""
+        return self.sources[anchor.source].paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+
     def fingerprint(self, source_id: str) -> str:
         """Changes whenever anything shown on ``source_id``'s page changes."""
         known = self._fingerprints.get(source_id)

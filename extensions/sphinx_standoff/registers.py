@@ -89,9 +89,6 @@ class CrossSourcePages:
             line,
         )
 
-    def _passage_text(self, anchor: Anchor) -> str:
-        return self.edition.sources[anchor.source].paragraph(anchor.paragraph).text[anchor.start : anchor.end]
-
     def _reading_card(self, entry: Entry, reading: Reading) -> nodes.container:
         located = self._located(reading.annotation) if reading.annotation else entry.curated
         body: list[nodes.Node] = [
@@ -317,7 +314,7 @@ class CrossSourcePages:
         para += nodes.Text(" — ")
         para += self._para_link(anchor, located.id, located)
         para += nodes.Text(": ")
-        para += nodes.inline("", f"“{self._passage_text(anchor)}”", classes=["standoff-quoted"])
+        para += nodes.inline("", f"“{self.edition.passage(anchor)}”", classes=["standoff-quoted"])
         return nodes.list_item("", para, classes=["standoff-disputed"] if disputed else [])
 
     # -- comparisons ---------------------------------------------------------------------------------------
@@ -363,11 +360,11 @@ class CrossSourcePages:
                     [
                         _card(
                             [self._para_link(left, key, located)],
-                            [nodes.paragraph("", f"“{self._passage_text(left)}”")],
+                            [nodes.paragraph("", f"“{self.edition.passage(left)}”")],
                         ),
                         _card(
                             [self._para_link(right, key, located)],
-                            [nodes.paragraph("", f"“{self._passage_text(right)}”")],
+                            [nodes.paragraph("", f"“{self.edition.passage(right)}”")],
                         ),
                     ]
                 )
@@ -460,7 +457,7 @@ class CrossSourcePages:
             line = nodes.paragraph("", "", ids=[f"ann-{identification.id}"], classes=["standoff-identification"])
             line += nodes.emphasis("", "Identified by the editors at ")
             line += self._para_link(anchor, identification.id, identification)
-            line += nodes.Text(f": “{self._passage_text(anchor)}”.")
+            line += nodes.Text(f": “{self.edition.passage(anchor)}”.")
             box += line
             if identification.annotation.body:
                 box.extend(self.markdown(identification.annotation.body, identification.path, identification.body_line))

@@ -399,7 +399,7 @@ class SourcePage:
         annotation = located.annotation
         if isinstance(annotation, Emendation):
             anchor = located.anchors[0]
-            sic = self.source.paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+            sic = self.edition.passage(anchor)
             note += nodes.paragraph(
                 "",
                 "",
@@ -468,7 +468,7 @@ class SourcePage:
     def _passage(self, anchor: Anchor, located: Located) -> list[nodes.Node]:
         """``Source, ¶n: “words”``, the source and paragraph linked."""
         source = self.edition.sources[anchor.source]
-        passage = source.paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+        passage = self.edition.passage(anchor)
         link = self._xref(
             "para", f"{anchor.source}#p{anchor.paragraph}", f"{source.label}, ¶{anchor.paragraph}", located
         )

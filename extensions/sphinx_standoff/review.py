@@ -136,10 +136,7 @@ def _quote(edition: Edition, located: Located) -> str:
     if not located.anchors:
         return ""
     anchor = located.anchors[0]
-    source = edition.sources.get(anchor.source)
-    if source is None:
-        return ""
-    return source.paragraph(anchor.paragraph).text[anchor.start : anchor.end]
+    return edition.passage(anchor) if anchor.source in edition.sources else ""
 
 
 def compare(base: Edition, head: Edition, revision: str = "main") -> Review:

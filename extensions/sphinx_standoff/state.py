@@ -103,7 +103,7 @@ def special_fingerprints(edition: Edition, analysis: Analysis | None) -> dict[st
                 located.id,
                 located.path,
                 [anchor.__dict__ for anchor in located.anchors],
-                [_passage(edition, anchor) for anchor in located.anchors],
+                [edition.passage(anchor) for anchor in located.anchors],
             ],
             default=str,
         ).encode()
@@ -118,8 +118,3 @@ def special_fingerprints(edition: Edition, analysis: Analysis | None) -> dict[st
             else:
                 digests[kind].update(json.dumps([getattr(annotation, name) for name in fields], default=str).encode())
     return {kind: digest.hexdigest() for kind, digest in digests.items()}
-
-
-def _passage(edition: Edition, anchor: Any) -> str:
-    source = edition.sources.get(anchor.source)
-    return source.paragraph(anchor.paragraph).text[anchor.start : anchor.end] if source is not None else ""

@@ -92,10 +92,14 @@ def _opposed(a: dict[str, str], b: dict[str, str]) -> bool:
     )
 
 
+def sequence_event(value: Any) -> str | None:
+    """The event a sequence value (``{"before": id}`` or ``{"after": id}``) names."""
+    return (value.get("before") or value.get("after")) if isinstance(value, dict) else None
+
+
 def sequence_fits(event_date: Interval | None, value: dict[str, str], dates: dict[str, Interval]) -> bool | None:
     """Whether a sequence claim fits the documented dates (``None`` when the record cannot tell)."""
-    other = value.get("before") or value.get("after")
-    other_date = dates.get(other or "")
+    other_date = dates.get(sequence_event(value) or "")
     if event_date is None or other_date is None:
         return None
     if value.get("before"):

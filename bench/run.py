@@ -13,7 +13,8 @@ waited for, from ``os.wait4``), the median of ``--runs`` runs; the ratios editio
 edition/plain+notes; the bytes of HTML written. Then, on each corpus, incremental rebuilds (nothing changed,
 one annotation file edited, one source edited: time, and the documents Sphinx read again) and, on the
 largest, a parallel build (``-j auto``): its time, speed-up, and whether its output is byte-identical to the
-serial build's. Finally the checker on about 100,000 annotations.
+serial build's. Finally the checker on about 100,000 annotations: cold (nothing cached), and with its YAML cache
+warm (nothing changed, and one annotation file edited).
 
     python bench/run.py [--frus DIR ...] [--sizes 100,1000,5000] [--runs 3] [--work DIR] [--json FILE]
     nox -s bench -- [the same arguments]
@@ -260,12 +261,14 @@ def parallel(corpus: corpora.Corpus, out: Path, row: Row, log: Callable[[str], N
     log(f"  parallel: -j auto {result.seconds:.1f} s, serial {row.edition_s:.1f} s; same: {row.parallel_identical}")
 
 
-def checker_time(root: Path, docs: Path) -> tuple[str, float, int]:
-    """Time the checker (``check.check``; ``edition.load_edition`` if there is none) in a fresh process."""
+def checker_time(root: Path, docs: Path, cache: Path | None = None, jobs: int | None = None) -> tuple[str, float, int]:
+    """Time the checker (``check.check``; ``edition.load_edition`` if there is none) in a fresh process, with its
+    YAML cache in ``cache`` (``None``: no cache) and ``jobs`` processes (``None``: its default)."""
     script = f"""
-import json, sys, time
+import inspect, json, sys, time
 from pathlib import Path
 root, docs = Path({str(root)!r}), Path({str(docs)!r})
+cache = {str(cache) if cache else None!r}
 try:
     from sphinx_standoff.check import check
 except ImportError:
@@ -275,14 +278,55 @@ except ImportError:
     edition = load_edition(root / "sources", root / "annotations", None, BodyChecker())
     what = "edition.load_edition"
 else:
+    options = {{"jobs": {jobs!r}}} if {jobs!r} is not None else {{}}
+    if cache and "cache_dir" in inspect.signature(check).parameters:
+        options["cache_dir"] = Path(cache)
     start = time.perf_counter()
-    edition = check(root, docs=docs, use_bib=False).edition
+    edition = check(root, docs=docs, use_bib=False, **options).edition
     what = "check.check"
 print(json.dumps([what, time.perf_counter() - start, len(edition.annotations)]))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     what, seconds, count = json.loads(done.stdout.strip().splitlines()[-1])
     return what, seconds, count
+
+
+def checker_figures(root: Path, docs: Path, cache: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """The checker cold (nothing cached; one process and the default), with a warm cache (nothing changed), and
+    with a warm cache after one annotation file was edited: medians of ``runs``."""
+    shutil.rmtree(cache, ignore_errors=True)
+    figures: dict[str, Any] = {}
+    cold, cold_one = [], []
+    what, count = "", 0
+    for _ in range(runs):
+        what, seconds, count = checker_time(root, docs)
+        cold.append(seconds)
+        cold_one.append(checker_time(root, docs, jobs=1)[1])
+    checker_time(root, docs, cache)  # fills the cache
+    warm = [checker_time(root, docs, cache)[1] for _ in range(runs)]
+    edited = sorted((root / "annotations").glob("*.yaml"))[len(list((root / "annotations").glob("*.yaml"))) // 2]
+    original = edited.read_text(encoding="utf-8")
+    one_edit = []
+    try:
+        for run in range(runs):
+            edited.write_text(original.replace("Benchmark editors", f"Benchmark editors {run}"), encoding="utf-8")
+            one_edit.append(checker_time(root, docs, cache)[1])
+    finally:
+        edited.write_text(original, encoding="utf-8")
+    figures = {
+        "function": what,
+        "annotations": count,
+        "seconds": statistics.median(cold),
+        "one_process_s": statistics.median(cold_one),
+        "warm_s": statistics.median(warm),
+        "one_file_edited_s": statistics.median(one_edit),
+    }
+    log(
+        f"checker: {what} on {count} annotations: cold {figures['seconds']:.2f} s (one process "
+        f"{figures['one_process_s']:.2f} s), cache warm {figures['warm_s']:.2f} s, one file edited "
+        f"{figures['one_file_edited_s']:.2f} s"
+    )
+    return figures
 
 
 # -- the table -----------------------------------------------------------------------------------------------------
@@ -378,16 +422,17 @@ def main(argv: list[str] | None = None) -> int:
         size = max(args.checker_annotations // per_source, 1)
         log(f"checker: generating {size} sources")
         corpus = corpora.synthetic_corpus(size, work / "checker", check=False, toctree=False)
-        what, seconds, count = checker_time(corpus.root, corpus.edition)
-        checker = {"function": what, "seconds": seconds, "annotations": count, "sources": corpus.sources}
-        log(f"checker: {what} on {count} annotations: {seconds:.2f} s")
+        checker = checker_figures(corpus.root, corpus.edition, work / "checker-cache", args.runs, log)
+        checker["sources"] = corpus.sources
 
     print()
     print(table(rows))
     if checker:
         print(
             f"\nChecker ({checker['function']}): {checker['annotations']} annotations in {checker['sources']} "
-            f"sources: {checker['seconds']:.2f} s"
+            f"sources: cold {checker['seconds']:.2f} s (one process {checker['one_process_s']:.2f} s); "
+            f"with its YAML cache, nothing changed {checker['warm_s']:.2f} s, one file edited "
+            f"{checker['one_file_edited_s']:.2f} s"
         )
     total = time.perf_counter() - started
     print(f"\nMachine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; the benchmark took {total:.0f} s")

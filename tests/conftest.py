@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,19 @@ ROOTS = TESTS / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checker_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The checker's YAML cache goes to a folder of the test run's own, not the user's ``~/.cache``."""
+    folder = tmp_path_factory.mktemp("standoff-cache")
+    before = os.environ.get("STANDOFF_CACHE_DIR")
+    os.environ["STANDOFF_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["STANDOFF_CACHE_DIR"]
+    else:
+        os.environ["STANDOFF_CACHE_DIR"] = before
 
 
 class Built:

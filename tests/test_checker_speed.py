@@ -7,10 +7,14 @@
 * Worker processes (``check(jobs=N)``) give exactly the diagnostics and the edition of one process.
 * The YAML loader's quicker tree walk gives the same data and marks as before, and a bad merge key is a
   diagnostic, not a traceback.
+* The YAML cache (``yamlsource.ParseCache``) gives every run exactly what parsing gives, lines and columns
+  included; a damaged cache file, or one of another version, is ignored.
+* The quick way of folding plain ASCII text for anchoring gives exactly what the general way gives.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -423,3 +427,189 @@ def test_the_default_number_of_jobs_is_at_least_one_and_at_most_the_cpus() -> No
     from sphinx_standoff.check import default_jobs
 
     assert 1 <= default_jobs() <= (os.cpu_count() or 1)
+
+
+# -- the YAML cache -----------------------------------------------------------------------------------------------
+
+
+def counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the YAML documents actually parsed (not taken from a cache) from now on."""
+    parsed: list[str] = []
+    real = yamlsource._parse
+
+    def parse(text: str) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(yamlsource, "_parse", parse)
+    return parsed
+
+
+def test_a_run_with_the_cache_reports_exactly_what_a_run_without_it_reports(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken_edition(tiny_project)
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
+    alone = check(tiny_project, jobs=1, **kwargs)
+    parsed = counting_parses(monkeypatch)
+    cold = check(tiny_project, jobs=1, cache_dir=tmp_path / "cache", **kwargs)
+    cold_parses = len(parsed)
+    parsed.clear()
+    warm = check(tiny_project, jobs=1, cache_dir=tmp_path / "cache", **kwargs)
+    warm_parses = len(parsed)
+    # worker processes take from the cache and add to it too
+    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(edition_module, "_FILES_PER_TASK", 5)
+    (tiny_project / "annotations" / "late.yaml").write_text(note("Added later.", "late"), encoding="utf-8")
+    together = check(tiny_project, jobs=3, cache_dir=tmp_path / "cache", **kwargs)
+    again = check(tiny_project, jobs=1, **kwargs)
+
+    def shown(result: Any) -> list[Any]:
+        return [format_diagnostic(d, tiny_project) for d in result.diagnostics] + [
+            (a.id, a.path, a.line, a.column, a.body_line, a.text_lines, a.anchors, a.annotation)
+            for a in result.edition.annotations
+        ]
+
+    assert len(alone.errors) > 50
+    assert shown(cold) == shown(alone)
+    assert shown(warm) == shown(alone)
+    assert shown(together) == shown(again)
+    assert cold_parses > 100
+    # a warm run parses only what JSON cannot hold (dates, binary): a handful of the hostile files
+    assert warm_parses < cold_parses / 10
+    [cache_file] = (tmp_path / "cache").iterdir()
+    stored = json.loads(cache_file.read_text(encoding="utf-8"))
+    late = yamlsource.ParseCache(None)
+    late.load((tiny_project / "annotations" / "late.yaml").read_text(encoding="utf-8"))
+    assert set(late._used) <= set(stored["entries"])  # the file a worker parsed was kept
+
+
+DOCUMENT = """annotations:
+  - id: first
+    kind: note
+    target: {source: harbour-log, exact: "the ship"}
+    body: |
+      A body
+      on two lines.
+  - id: second
+    items: [1, 2.5, true, null, "x"]
+"""
+
+
+def test_a_place_the_cache_did_not_keep_is_found_by_parsing_again(tmp_path: Path) -> None:
+    file = tmp_path / "cache.json"
+    full = yamlsource._parse(DOCUMENT)[1]
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        data, marks = yamlsource.load(DOCUMENT)
+        assert marks.locate(("annotations", 0)) == full.locate(("annotations", 0))
+    assert file.exists()
+    with yamlsource.caching(yamlsource.ParseCache(file)) as cache:
+        cached, marks = yamlsource.load(DOCUMENT)
+        assert cached == data == yamlsource._parse(DOCUMENT)[0]
+        assert [type(v) for v in cached["annotations"][1]["items"]] == [int, float, bool, type(None), str]
+        for path in [
+            ("annotations", 0),
+            ("annotations", 0, "target", "exact"),
+            ("annotations", 0, "body"),
+            ("annotations", 1, "items", 3),
+            ("annotations", 1, "nothing", "here"),
+            ("annotations",),
+            (),
+        ]:
+            assert marks.locate(path) == full.locate(path), path
+            assert marks.content_line(path) == full.content_line(path), path
+        assert marks.positions == full.positions
+        assert cache is not None
+    # the places asked for were kept: a third run need not parse at all
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        _, marks = yamlsource.load(DOCUMENT)
+        assert marks.locate(("annotations", 0, "target", "exact")) == full.locate(("annotations", 0, "target", "exact"))
+        assert marks._full is None  # type: ignore[attr-defined]
+
+
+def test_errors_come_from_the_cache_as_from_the_parser(tmp_path: Path) -> None:
+    file = tmp_path / "cache.json"
+    bad = "annotations:\n  - id: x\n    id: y\n"
+    for _ in range(2):
+        with yamlsource.caching(yamlsource.ParseCache(file)), pytest.raises(yamlsource.YamlError) as raised:
+            yamlsource.load(bad)
+        assert (raised.value.message, raised.value.line, raised.value.column) == ("duplicate key 'id'", 3, 5)
+    assert "duplicate key" in file.read_text(encoding="utf-8")
+
+
+def test_what_json_cannot_hold_is_parsed_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+
+    file = tmp_path / "cache.json"
+    text = "a: 1962-03-07\nb: !!binary aGk=\n"
+    parsed = counting_parses(monkeypatch)
+    for _ in range(2):
+        with yamlsource.caching(yamlsource.ParseCache(file)):
+            data, _ = yamlsource.load(text)
+        assert data == {"a": datetime.date(1962, 3, 7), "b": b"hi"}
+    assert len(parsed) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json at all",
+        b'{"version": "another", "entries": {}}',
+        b"[1, 2]",
+        b"[" * 100_000,
+        None,  # an entry of the wrong shape, under the right version
+    ],
+)
+def test_a_damaged_cache_file_or_one_of_another_version_is_ignored(tmp_path: Path, content: bytes | None) -> None:
+    file = tmp_path / "cache.json"
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        yamlsource.load(DOCUMENT)
+    if content is None:
+        stored = json.loads(file.read_text(encoding="utf-8"))
+        for key in stored["entries"]:
+            stored["entries"][key] = {"data": {"wrong": True}}  # no places: not a well-formed entry
+        content = json.dumps(stored).encode()
+    file.write_bytes(content)
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        data, marks = yamlsource.load(DOCUMENT)
+    assert data == yamlsource._parse(DOCUMENT)[0]
+    assert marks.locate(("annotations", 1, "items")) == (9, 5)
+    assert json.loads(file.read_text(encoding="utf-8"))["entries"]  # written anew
+
+
+def test_the_command_keeps_its_cache_where_it_is_told(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx_standoff.cli import main
+
+    args = ["--root", str(tiny_project), "check", "--bib", str(tiny_project / "refs.bib"), "--docs", str(tiny_project)]
+    monkeypatch.setenv("STANDOFF_CACHE_DIR", str(tmp_path / "from-env"))
+    assert main(args) == 0
+    assert len(list((tmp_path / "from-env").glob("yaml-*.json"))) == 1
+    assert main([*args, "--cache-dir", str(tmp_path / "chosen")]) == 0
+    assert len(list((tmp_path / "chosen").glob("yaml-*.json"))) == 1
+    monkeypatch.setenv("STANDOFF_CACHE_DIR", str(tmp_path / "none"))
+    assert main([*args, "--no-cache"]) == 0
+    assert not (tmp_path / "none").exists()
+
+
+# -- folding for anchoring ----------------------------------------------------------------------------------------
+
+
+def test_plain_ascii_text_is_folded_as_the_general_way_folds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sphinx_standoff import anchoring
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(128)]
+    texts = [""] + [
+        "".join(rng.choice(alphabet if rng.random() < 0.3 else "ab c\n\t") for _ in range(rng.randint(1, 40)))
+        for _ in range(5000)
+    ]
+    taken = sum(text.isascii() and re.search(r"\s\s", text) is None for text in texts)
+    quick = [(f.folded, [f.original(i) for i in range(len(f.folded))]) for f in map(anchoring._Folded, texts)]
+    short = [anchoring.fold(text) for text in texts]
+    monkeypatch.setattr(anchoring, "_WHITESPACE_RUN", re.compile(""))  # always "found": the general way
+    general = [(f.folded, [f.original(i) for i in range(len(f.folded))]) for f in map(anchoring._Folded, texts)]
+    assert quick == general
+    assert short == [folded for folded, _ in general]
+    assert taken > 1000  # the quick way was taken, and often

@@ -32,6 +32,7 @@ from .render_html import HTML_VISITORS, skip
 from .render_latex import setup as setup_latex
 from .state import analysis_of, edition_of, page_fingerprint, set_edition, special_fingerprint
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
+from .yamlsource import ParseCache, caching
 
 __version__ = "0.1.0"
 
@@ -72,12 +73,14 @@ def load(app: Sphinx) -> None:
         allowed_roles=config.standoff_allowed_roles,
         allowed_directives=config.standoff_allowed_directives,
     )
-    edition = load_edition(
-        _resolve(app, config.standoff_sources),
-        _resolve(app, config.standoff_annotations),
-        bib_keys(app),
-        checker,
-    )
+    # YAML parsed by an earlier build is taken from Sphinx's own cache folder (the doctrees), never the output
+    with caching(ParseCache(Path(app.doctreedir) / "standoff-yaml.json")):
+        edition = load_edition(
+            _resolve(app, config.standoff_sources),
+            _resolve(app, config.standoff_annotations),
+            bib_keys(app),
+            checker,
+        )
     for diagnostic in edition.diagnostics:
         who = f"{diagnostic.annotation}: " if diagnostic.annotation else ""
         logger.warning(

@@ -33,6 +33,9 @@ _QUOTES = str.maketrans(
 
 
 _WHITESPACE = re.compile(r"\s+")
+_WHITESPACE_RUN = re.compile(r"\s\s")
+#: every ASCII whitespace character (as ``str.isspace`` and ``\s`` have it) to a space
+_ASCII_SPACES = {c: " " for c in range(128) if chr(c).isspace()}
 #: runs of non-ASCII characters other than whitespace
 _OTHER_RUN = re.compile(r"[^\s\x00-\x7f]+")
 #: ASCII runs joined by single whitespace characters (which fold to a space one for one)
@@ -51,6 +54,12 @@ class _Folded:
     __slots__ = ("_fold_at", "_orig_at", "folded")
 
     def __init__(self, text: str) -> None:
+        if text.isascii() and _WHITESPACE_RUN.search(text) is None:
+            # the common case, done at once: each whitespace character folds to one space, nothing else changes
+            self.folded = text.translate(_ASCII_SPACES)
+            self._fold_at = [0, len(text)]
+            self._orig_at = [0, len(text)]
+            return
         out: list[str] = []
         fold_at = [0]
         orig_at = [0]
@@ -126,6 +135,8 @@ def normalise(text: str) -> tuple[str, list[int]]:
 def fold(text: str) -> str:
     """The normalised form of ``text``, without the offsets."""
     if text.isascii():
+        if _WHITESPACE_RUN.search(text) is None:
+            return text.translate(_ASCII_SPACES)  # as below, without a regular expression's substitution
         return _WHITESPACE.sub(" ", text)
     return _Folded(text).folded
 
@@ -167,7 +178,9 @@ class SourceText:
 
     def occurrences(self, exact: str) -> list[int]:
         """Start offsets (in the folded text) of every occurrence of folded ``exact``."""
-        needle = fold(exact)
+        return self._occurrences(fold(exact))
+
+    def _occurrences(self, needle: str) -> list[int]:
         found: list[int] = []
         start = self.folded.find(needle)
         while start != -1:
@@ -179,7 +192,7 @@ class SourceText:
         needle = fold(exact)
         if not needle.strip():
             raise AnchorError("exact is empty once whitespace is ignored")
-        hits = self.occurrences(exact)
+        hits = self._occurrences(needle)
         if not hits:
             raise AnchorError(f"exact {_show(exact)} not found in source {self.source.id!r}; {self.closest(exact)}")
         candidates = hits

@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic
 from .edition import Edition, load_edition, unshown
 from .model import Emendation, targets_of
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
+from .yamlsource import ParseCache, cache_file, caching
 
 #: an ``exact`` shorter than this (characters or words) with no prefix/suffix is fragile
 MIN_EXACT_CHARS = 12
@@ -119,8 +120,12 @@ def body_checker(docs: Path | None) -> BodyChecker:
 def page_directives(docs: Path) -> list[tuple[str, Path, int]]:
     """Each ``standoff-source`` directive in the pages of ``docs``: (source id, page, line)."""
     found: list[tuple[str, Path, int]] = []
-    for path in sorted(docs.rglob("*")):
-        if path.suffix not in (".md", ".rst") or "_build" in path.relative_to(docs).parts or not path.is_file():
+    pages: list[Path] = []
+    for folder, subfolders, files in os.walk(docs):
+        subfolders[:] = [name for name in subfolders if name != "_build"]  # the build's output, not pages
+        pages.extend(Path(folder, name) for name in files if name.endswith((".md", ".rst")))
+    for path in sorted(pages, key=lambda page: page.parts):
+        if not path.is_file():
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -221,7 +226,7 @@ def fragile_selectors(edition: Edition) -> list[Diagnostic]:
 def _collector_paused() -> Iterator[None]:
     """Loading an edition makes millions of objects and next to no reference cycles: Python's cyclic garbage
     collector, left on, walks the ever larger heap again and again for nothing (a quarter of the time of a
-    large edition). It is paused while the edition loads (and so in worker processes forked meanwhile)."""
+    large edition). It is paused while the checker runs (and so in worker processes forked meanwhile)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -267,13 +272,15 @@ def check(
     use_bib: bool = True,
     use_docs: bool = True,
     jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> CheckResult:
     """Load, validate and anchor the whole edition as the build would, plus the checker's own warnings.
 
     Folders default to the project layout under ``root``: ``sources/``, ``annotations/``, ``docs/`` and
     ``docs/references.bib``. ``use_bib=False`` skips the citation check; ``use_docs=False`` the page check.
     A large edition is loaded by ``jobs`` processes (default: one per idle CPU; ``1``: this one alone), with
-    exactly the result of one process.
+    exactly the result of one process. With ``cache_dir``, YAML parsed in an earlier run is taken from a cache
+    file there (``yamlsource.ParseCache``: the checks themselves all run again), and this run's is kept.
     """
     root = find_root() if root is None else root
     sources = sources if sources is not None else root / "sources"
@@ -288,11 +295,13 @@ def check(
     has_docs = use_docs and docs.is_dir()
     jobs = default_jobs() if jobs is None else jobs
     with _collector_paused():
-        edition = load_edition(sources, annotations, keys, body_checker(docs if has_docs else None), jobs=jobs)
-    diagnostics.extend(edition.diagnostics)
-    if has_docs:
-        diagnostics.extend(missing_pages(edition, docs))
-    diagnostics.extend(fragile_selectors(edition))
+        cache = None if cache_dir is None else ParseCache(cache_file(cache_dir, sources, annotations))
+        with caching(cache):
+            edition = load_edition(sources, annotations, keys, body_checker(docs if has_docs else None), jobs=jobs)
+        diagnostics.extend(edition.diagnostics)
+        if has_docs:
+            diagnostics.extend(missing_pages(edition, docs))
+        diagnostics.extend(fragile_selectors(edition))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.severity != "error"))
     return CheckResult(edition, diagnostics)
 

@@ -75,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes that load a large edition (default: one per idle CPU; 1: this one alone)",
     )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where parsed YAML is kept between runs (default: $STANDOFF_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/sphinx-standoff, else ~/.cache/sphinx-standoff)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="parse every YAML file afresh; keep nothing")
     check.add_argument("--quiet", "-q", action="store_true", help="print problems only, no summary")
 
     schema_cmd = commands.add_parser("schema", help="print the JSON Schema of annotation files")
@@ -96,11 +105,18 @@ def _root(args: argparse.Namespace) -> Path:
 
 def run_check(args: argparse.Namespace) -> int:
     from .check import check, format_diagnostic, summary
+    from .yamlsource import default_cache_dir
 
     started = time.perf_counter()
     root = _root(args)
     result = check(
-        root, sources=args.sources, annotations=args.annotations, bib=args.bib, docs=args.docs, jobs=args.jobs
+        root,
+        sources=args.sources,
+        annotations=args.annotations,
+        bib=args.bib,
+        docs=args.docs,
+        jobs=args.jobs,
+        cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
     )
     style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     for diagnostic in result.diagnostics:

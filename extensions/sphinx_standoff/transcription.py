@@ -166,11 +166,14 @@ def received_file_words(text: str, fmt: str = "text") -> list[str]:
     return words
 
 
-def read_source(path: Path, read: Callable[[Path], bytes] | None = None) -> Source:
+def read_source(
+    path: Path, read: Callable[[Path], bytes] | None = None, *, folders: dict[Path, Path] | None = None
+) -> Source:
     """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem.
 
     ``read`` reads a file's bytes (default: from disk); the review aid passes one that reads a git revision.
     The received file must lie inside the transcription's folder: a path leaving it is refused, not read.
+    ``folders`` remembers folders with their links followed, for a caller that reads many sources in one go.
     """
     reader = read or Path.read_bytes
     try:
@@ -184,7 +187,9 @@ def read_source(path: Path, read: Callable[[Path], bytes] | None = None) -> Sour
     lines = text.splitlines()
     meta, field_lines, body_start = _front_matter(path, lines)
     paragraphs = _body(path, lines, body_start)
-    received_path = _received_path(path, meta.received.file, field_lines.get("received", 1), on_disk=read is None)
+    received_path = _received_path(
+        path, meta.received.file, field_lines.get("received", 1), on_disk=read is None, folders=folders
+    )
     try:
         received = reader(received_path)
     except OSError:
@@ -226,7 +231,7 @@ def read_source(path: Path, read: Callable[[Path], bytes] | None = None) -> Sour
     return source
 
 
-def _received_path(path: Path, name: str, line: int, *, on_disk: bool) -> Path:
+def _received_path(path: Path, name: str, line: int, *, on_disk: bool, folders: dict[Path, Path] | None = None) -> Path:
     """Where the received file named in ``path``'s front matter is; refuse a path that leaves its folder.
 
     Checked twice: as written (``../../etc/passwd``, an absolute path) and, on disk, once symlinks are followed.
@@ -235,7 +240,13 @@ def _received_path(path: Path, name: str, line: int, *, on_disk: bool) -> Path:
     written = Path(os.path.normpath(folder / name))
     candidates = [(written, folder)]
     if on_disk:
-        candidates.append((written.resolve(), folder.resolve()))
+        resolved = written.resolve()
+        base = folders.get(folder) if folders is not None else None
+        if base is None:
+            base = folder.resolve()
+            if folders is not None:
+                folders[folder] = base
+        candidates.append((resolved, base))
     for target, base in candidates:
         if not target.is_relative_to(base):
             raise DiagnosticError(
@@ -247,7 +258,7 @@ def _received_path(path: Path, name: str, line: int, *, on_disk: bool) -> Path:
                     f"received file {name!r} is outside the sources folder; it must be a path inside {path.parent}",
                 )
             )
-    return written.resolve() if on_disk else written
+    return resolved if on_disk else written
 
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[SourceMeta, dict[str, int], int]:
@@ -261,9 +272,7 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[SourceMeta, dict[str, i
         data, marks = yamlsource.load("\n".join(lines[1:end]))
     except yamlsource.YamlError as exc:
         raise DiagnosticError(Diagnostic(str(path), exc.line + 1, exc.column, None, exc.message)) from None
-    field_lines = {
-        str(path[0]): line + 1 for path, (line, _) in marks.positions.items() if len(path) == 1 and path[0] != "<key>"
-    }
+    field_lines = {str(key): marks.locate((key,))[0] + 1 for key in data} if isinstance(data, dict) else {}
     try:
         meta = SourceMeta.model_validate(data if data is not None else {})
     except ValidationError as exc:

@@ -11,7 +11,13 @@ PyYAML's ``SafeLoader`` already refuses tags that construct Python objects; on t
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
@@ -101,7 +107,17 @@ def _compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
 
 
 def load(text: str) -> tuple[Any, Marks]:
-    """Parse one YAML document into plain data (dicts, lists, scalars) and its ``Marks``."""
+    """Parse one YAML document into plain data (dicts, lists, scalars) and its ``Marks``.
+
+    Inside ``caching(cache)``, a text parsed before is taken from the cache (see ``ParseCache``).
+    """
+    cache = _ACTIVE[-1] if _ACTIVE else None
+    if cache is not None:
+        return cache.load(text)
+    return _parse(text)
+
+
+def _parse(text: str) -> tuple[Any, Marks]:
     fast = _compose_fast(text)
     loader = fast[0] if fast is not None else yaml.SafeLoader(text)
     try:
@@ -229,3 +245,231 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, depth: int, mar
     finally:
         # ``build`` refers to itself: let it go now, not at the next garbage collection
         build = None  # type: ignore[assignment]
+
+
+# -- a cache of parsed documents, kept between runs -----------------------------------------------------------
+
+
+class _Recorded(Marks):
+    """Marks that remember which places were asked for, so that a cached document need keep only those.
+
+    Given the full ``Marks`` of a fresh parse, it answers from them; given only the places recorded last time
+    (``known``), it answers from those and, asked for any other place, parses ``text`` again and answers
+    exactly as the full marks would: a cached document never gives a different line or column.
+    """
+
+    def __init__(self, text: str, known: dict[str, list[int]], full: Marks | None = None) -> None:
+        super().__init__()
+        self._text = text
+        self._known = known
+        self._full = full
+        #: a place was asked for that the cache entry did not have: the entry is to be written again
+        self.grew = False
+
+    def _answer(self, path: Path) -> list[int]:
+        key = repr(tuple(path))
+        found = self._known.get(key)
+        if found is None:
+            if self._full is None:
+                self._full = _parse(self._text)[1]
+                self.grew = True
+            line, column = self._full.locate(path)
+            found = self._known[key] = [line, column, int(tuple(path) in self._full.block_scalars)]
+        return found
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        line, column, _ = self._answer(path)
+        return line, column
+
+    def content_line(self, path: Path) -> int:
+        line, _, block = self._answer(path)
+        return line + 1 if block else line
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict[Path, tuple[int, int]]:
+        if self._full is None:
+            self._full = _parse(self._text)[1]
+        return self._full.positions
+
+    @positions.setter
+    def positions(self, value: dict[Path, tuple[int, int]]) -> None:
+        pass  # set (empty) by ``Marks.__init__``; the real positions are the full marks'
+
+    @property  # type: ignore[override]
+    def block_scalars(self) -> set[Path]:
+        if self._full is None:
+            self._full = _parse(self._text)[1]
+        return self._full.block_scalars
+
+    @block_scalars.setter
+    def block_scalars(self, value: set[Path]) -> None:
+        pass
+
+
+#: what decides how a text parses: this module's rules and the parser it uses
+_CACHE_VERSION = (
+    f"standoff-yaml/1 depth={MAX_DEPTH} nodes={MAX_NODES} pyyaml={yaml.__version__} libyaml={_CLoader is not None}"
+)
+
+
+class ParseCache:
+    """Parsed YAML documents by the hash of their text, kept in one JSON file between runs.
+
+    Parsing is a function of the text alone (and of this module's rules and PyYAML's version, which are part of
+    the file's version: another version starts afresh), so a text seen before is given the data it gave then,
+    and every check made on that data runs as before: the cache can make a run faster, never change what it
+    reports. A document whose data JSON cannot hold exactly (a date, binary) is parsed each time; a document
+    that failed to parse is kept with its error. Only JSON is read back, never pickled objects, so a cache file
+    planted by someone else can at worst give wrong data, which the checks then judge; it is kept outside the
+    project (see ``default_cache_dir``) so that a pull request cannot plant one.
+
+    The file keeps the documents used in the last run only, and is written (atomically) only when that changed.
+    """
+
+    def __init__(self, file: FilePath | None) -> None:
+        self.file = file
+        #: what the file held and this run has not (yet) used
+        self._entries: dict[str, dict[str, Any]] = {}
+        #: what this run used: what the file is to hold next
+        self._used: dict[str, dict[str, Any]] = {}
+        #: entries this run made (a text not seen before), and the recorded marks given out
+        self._made: set[str] = set()
+        self._marks: list[tuple[str, _Recorded]] = []
+        if file is not None:
+            try:
+                stored = json.loads(file.read_bytes())
+                if isinstance(stored, dict) and stored.get("version") == _CACHE_VERSION:
+                    entries = stored.get("entries")
+                    self._entries = entries if isinstance(entries, dict) else {}
+            except (OSError, ValueError, RecursionError):
+                pass  # no cache yet, or an unreadable one: start afresh
+
+    def load(self, text: str) -> tuple[Any, Marks]:
+        """What ``load(text)`` gives, from the cache when the text was parsed before."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        entry = self._entries.pop(key, None)
+        if entry is not None and _well_formed(entry):
+            self._used[key] = entry
+            if "error" in entry:
+                message, line, column = entry["error"]
+                raise YamlError(message, line, column)
+            marks = _Recorded(text, entry["places"])
+            self._marks.append((key, marks))
+            return entry["data"], marks
+        if key in self._used:  # the same text twice in one run: parse it again, so that no data is shared
+            return _parse(text)
+        try:
+            data, full = _parse(text)
+        except YamlError as exc:
+            self._keep(key, {"error": [exc.message, exc.line, exc.column]})
+            raise
+        try:
+            stored = json.loads(json.dumps(data, allow_nan=False))
+        except (TypeError, ValueError, RecursionError):
+            return data, full  # not plain JSON data (a date, say): parsed afresh each time
+        if not _same(stored, data):
+            return data, full
+        marks = _Recorded(text, {}, full)
+        self._keep(key, {"data": stored, "places": marks._known})
+        self._marks.append((key, marks))
+        return data, marks
+
+    def _keep(self, key: str, entry: dict[str, Any]) -> None:
+        self._used[key] = entry
+        self._made.add(key)
+
+    def report(self) -> tuple[list[str], dict[str, dict[str, Any]]]:
+        """What a worker process sends back, and forgets: the keys of the entries it used as they were, and the
+        entries it made or added places to."""
+        grown = {key for key, marks in self._marks if marks.grew} | self._made
+        report = [key for key in self._used if key not in grown], {key: self._used[key] for key in grown}
+        self._used, self._made, self._marks = {}, set(), []
+        return report
+
+    def merge(self, report: tuple[list[str], dict[str, dict[str, Any]]]) -> None:
+        """Take in what a worker process used and made (``report``)."""
+        kept, made = report
+        for key in kept:
+            entry = self._entries.pop(key, None)
+            if entry is not None:
+                self._used[key] = entry
+        for key, entry in made.items():
+            self._entries.pop(key, None)
+            self._keep(key, entry)
+
+    def save(self) -> None:
+        """Write the documents used in this run, if that is not what the file already holds."""
+        if self.file is None:
+            return
+        if not (self._made or self._entries or any(marks.grew for _, marks in self._marks)):
+            return
+        body = json.dumps({"version": _CACHE_VERSION, "entries": self._used}, separators=(",", ":"))
+        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(body, encoding="utf-8")
+            os.replace(partial, self.file)
+        except OSError:
+            partial.unlink(missing_ok=True)  # a cache that cannot be written only makes the next run slower
+
+
+def _well_formed(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if "error" in entry:
+        error = entry["error"]
+        return (
+            isinstance(error, list)
+            and len(error) == 3
+            and isinstance(error[0], str)
+            and all(type(n) is int for n in error[1:])
+        )
+    return "data" in entry and isinstance(entry.get("places"), dict)
+
+
+def _same(stored: Any, data: Any) -> bool:
+    """Did JSON give back exactly ``data``: the same values of the same types (``1 == 1.0 == True``)?"""
+    if type(stored) is not type(data):
+        return False
+    if isinstance(data, dict):
+        return stored.keys() == data.keys() and all(_same(stored[key], value) for key, value in data.items())
+    if isinstance(data, list):
+        return len(stored) == len(data) and all(_same(a, b) for a, b in zip(stored, data, strict=True))
+    return bool(stored == data)
+
+
+_ACTIVE: list[ParseCache] = []
+
+
+def active() -> ParseCache | None:
+    """The cache ``load`` uses now, if any."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+@contextlib.contextmanager
+def caching(cache: ParseCache | None) -> Iterator[ParseCache | None]:
+    """Within the block, ``load`` takes parsed documents from ``cache`` (``None``: no cache); saved at the end."""
+    if cache is None:
+        yield None
+        return
+    _ACTIVE.append(cache)
+    try:
+        yield cache
+    finally:
+        _ACTIVE.pop()
+    cache.save()
+
+
+def default_cache_dir() -> FilePath:
+    """``$STANDOFF_CACHE_DIR``, else ``$XDG_CACHE_HOME/sphinx-standoff``, else ``~/.cache/sphinx-standoff``."""
+    chosen = os.environ.get("STANDOFF_CACHE_DIR")
+    if chosen:
+        return FilePath(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return FilePath(base) / "sphinx-standoff"
+
+
+def cache_file(folder: FilePath, *inputs: FilePath) -> FilePath:
+    """The cache file in ``folder`` for the project whose inputs are ``inputs`` (one file per project)."""
+    name = "\0".join(str(path.absolute()) for path in inputs)
+    return folder / f"yaml-{hashlib.blake2b(name.encode('utf-8', 'surrogatepass'), digest_size=8).hexdigest()}.json"

@@ -315,6 +315,12 @@ KIND_EDITS = {
         "label: The order to keep the lamp",
         ["chronology", "comparisons", "memoir", "order", "register"],
     ),
+    "quotation": (
+        "apparatus.yaml",
+        "burning until dawn.\"}\n    event: ev-order",
+        "burning until dawn.\"}\n    event: ev-order\n    body: The memoir shortens the order.",
+        ["memoir", "order"],
+    ),
     "claim": (
         "apparatus.yaml",
         "value: 1890-03-14",

@@ -59,7 +59,8 @@ Fields = tuple[str, ...] | None
 #: again. Every page also shows the sources' labels. tests/test_builds.py edits each kind and proves that
 #: what is not read again is still what a fresh build writes.
 SPECIAL_PAGES: dict[str, tuple[dict[str, Fields], tuple[str, ...]]] = {
-    "register": ({"event": None, "claim": None, "quotation": None, "discrepancy": None}, ("entries",)),
+    # a quotation shows on the register through its entries (readings, collation), never its own body
+    "register": ({"event": None, "claim": None, "quotation": (), "discrepancy": None}, ("entries",)),
     "chronology": ({"event": None, "claim": None, "discrepancy": None}, ("entries",)),
     "comparison": (
         {"event": ("label",), "claim": ("event", "property"), "quotation": (), "cross-reference": ()},

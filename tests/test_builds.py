@@ -317,8 +317,8 @@ KIND_EDITS = {
     ),
     "quotation": (
         "apparatus.yaml",
-        "burning until dawn.\"}\n    event: ev-order",
-        "burning until dawn.\"}\n    event: ev-order\n    body: The memoir shortens the order.",
+        'burning until dawn."}\n    event: ev-order',
+        'burning until dawn."}\n    event: ev-order\n    body: The memoir shortens the order.',
         ["memoir", "order"],
     ),
     "claim": (

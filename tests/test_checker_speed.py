@@ -557,17 +557,22 @@ def test_what_json_cannot_hold_is_parsed_each_time(tmp_path: Path, monkeypatch: 
         b'{"version": "another", "entries": {}}',
         b"[1, 2]",
         b"[" * 100_000,
-        None,  # an entry of the wrong shape, under the right version
+        "entry",  # an entry of the wrong shape, under the right version
+        "places",  # places of the wrong shape
     ],
 )
-def test_a_damaged_cache_file_or_one_of_another_version_is_ignored(tmp_path: Path, content: bytes | None) -> None:
+def test_a_damaged_cache_file_or_one_of_another_version_is_ignored(tmp_path: Path, content: bytes | str) -> None:
     file = tmp_path / "cache.json"
     with yamlsource.caching(yamlsource.ParseCache(file)):
-        yamlsource.load(DOCUMENT)
-    if content is None:
+        _, marks = yamlsource.load(DOCUMENT)
+        marks.locate(("annotations", 1, "items"))
+    if isinstance(content, str):
         stored = json.loads(file.read_text(encoding="utf-8"))
-        for key in stored["entries"]:
-            stored["entries"][key] = {"data": {"wrong": True}}  # no places: not a well-formed entry
+        for entry in stored["entries"].values():
+            if content == "entry":
+                del entry["places"]
+            else:
+                entry["places"] = {key: ["1", 2, 3] if n % 2 else [1, 2] for n, key in enumerate(entry["places"])}
         content = json.dumps(stored).encode()
     file.write_bytes(content)
     with yamlsource.caching(yamlsource.ParseCache(file)):

@@ -269,7 +269,8 @@ class _Recorded(Marks):
     def _answer(self, path: Path) -> list[int]:
         key = repr(tuple(path))
         found = self._known.get(key)
-        if found is None:
+        if not (type(found) is list and len(found) == 3 and type(found[0]) is type(found[1]) is type(found[2]) is int):
+            # not kept, or not kept as this module keeps it (a damaged file): parse again
             if self._full is None:
                 self._full = _parse(self._text)[1]
                 self.grew = True

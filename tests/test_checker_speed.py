@@ -527,6 +527,21 @@ def test_a_place_the_cache_did_not_keep_is_found_by_parsing_again(tmp_path: Path
         assert marks._full is None  # type: ignore[attr-defined]
 
 
+def test_a_place_found_after_the_whole_marks_were_read_is_kept_too(tmp_path: Path) -> None:
+    file = tmp_path / "cache.json"
+    place = ("annotations", 1, "items", 2)
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        yamlsource.load(DOCUMENT)
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        _, marks = yamlsource.load(DOCUMENT)
+        assert marks.positions  # parses again, before any place is asked for
+        assert marks.locate(place) == yamlsource._parse(DOCUMENT)[1].locate(place)
+    with yamlsource.caching(yamlsource.ParseCache(file)):
+        _, marks = yamlsource.load(DOCUMENT)
+        assert marks.locate(place) == yamlsource._parse(DOCUMENT)[1].locate(place)
+        assert marks._full is None  # type: ignore[attr-defined]
+
+
 def test_errors_come_from_the_cache_as_from_the_parser(tmp_path: Path) -> None:
     file = tmp_path / "cache.json"
     bad = "annotations:\n  - id: x\n    id: y\n"

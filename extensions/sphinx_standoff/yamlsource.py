@@ -111,10 +111,8 @@ def load(text: str) -> tuple[Any, Marks]:
 
     Inside ``caching(cache)``, a text parsed before is taken from the cache (see ``ParseCache``).
     """
-    cache = _ACTIVE[-1] if _ACTIVE else None
-    if cache is not None:
-        return cache.load(text)
-    return _parse(text)
+    cache = active()
+    return cache.load(text) if cache is not None else _parse(text)
 
 
 def _parse(text: str) -> tuple[Any, Marks]:
@@ -266,16 +264,21 @@ class _Recorded(Marks):
         #: a place was asked for that the cache entry did not have: the entry is to be written again
         self.grew = False
 
+    def _parsed(self) -> Marks:
+        """The full marks, from parsing the text again if they were not given."""
+        if self._full is None:
+            self._full = _parse(self._text)[1]
+        return self._full
+
     def _answer(self, path: Path) -> list[int]:
         key = repr(tuple(path))
         found = self._known.get(key)
         if not (type(found) is list and len(found) == 3 and type(found[0]) is type(found[1]) is type(found[2]) is int):
-            # not kept, or not kept as this module keeps it (a damaged file): parse again
-            if self._full is None:
-                self._full = _parse(self._text)[1]
-                self.grew = True
-            line, column = self._full.locate(path)
-            found = self._known[key] = [line, column, int(tuple(path) in self._full.block_scalars)]
+            # not kept, or not kept as this module keeps it (a damaged file): look it up, and keep it
+            full = self._parsed()
+            line, column = full.locate(path)
+            found = self._known[key] = [line, column, int(tuple(path) in full.block_scalars)]
+            self.grew = True
         return found
 
     def locate(self, path: Path) -> tuple[int, int]:
@@ -288,9 +291,7 @@ class _Recorded(Marks):
 
     @property  # type: ignore[override]
     def positions(self) -> dict[Path, tuple[int, int]]:
-        if self._full is None:
-            self._full = _parse(self._text)[1]
-        return self._full.positions
+        return self._parsed().positions
 
     @positions.setter
     def positions(self, value: dict[Path, tuple[int, int]]) -> None:
@@ -298,9 +299,7 @@ class _Recorded(Marks):
 
     @property  # type: ignore[override]
     def block_scalars(self) -> set[Path]:
-        if self._full is None:
-            self._full = _parse(self._text)[1]
-        return self._full.block_scalars
+        return self._parsed().block_scalars
 
     @block_scalars.setter
     def block_scalars(self, value: set[Path]) -> None:
@@ -308,6 +307,9 @@ class _Recorded(Marks):
 
 
 #: what decides how a text parses: this module's rules and the parser it uses
+#: what a worker process sends back (``ParseCache.report``): keys it used as they were, entries it made or grew
+Report = tuple[list[str], dict[str, dict[str, Any]]]
+
 _CACHE_VERSION = (
     f"standoff-yaml/1 depth={MAX_DEPTH} nodes={MAX_NODES} pyyaml={yaml.__version__} libyaml={_CLoader is not None}"
 )
@@ -379,7 +381,7 @@ class ParseCache:
         self._used[key] = entry
         self._made.add(key)
 
-    def report(self) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    def report(self) -> Report:
         """What a worker process sends back, and forgets: the keys of the entries it used as they were, and the
         entries it made or added places to."""
         grown = {key for key, marks in self._marks if marks.grew} | self._made
@@ -387,7 +389,7 @@ class ParseCache:
         self._used, self._made, self._marks = {}, set(), []
         return report
 
-    def merge(self, report: tuple[list[str], dict[str, dict[str, Any]]]) -> None:
+    def merge(self, report: Report) -> None:
         """Take in what a worker process used and made (``report``)."""
         kept, made = report
         for key in kept:

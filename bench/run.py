@@ -295,7 +295,6 @@ def checker_figures(root: Path, docs: Path, cache: Path, runs: int, log: Callabl
     """The checker cold (nothing cached; one process and the default), with a warm cache (nothing changed), and
     with a warm cache after one annotation file was edited: medians of ``runs``."""
     shutil.rmtree(cache, ignore_errors=True)
-    figures: dict[str, Any] = {}
     cold, cold_one = [], []
     what, count = "", 0
     for _ in range(runs):
@@ -304,7 +303,8 @@ def checker_figures(root: Path, docs: Path, cache: Path, runs: int, log: Callabl
         cold_one.append(checker_time(root, docs, jobs=1)[1])
     checker_time(root, docs, cache)  # fills the cache
     warm = [checker_time(root, docs, cache)[1] for _ in range(runs)]
-    edited = sorted((root / "annotations").glob("*.yaml"))[len(list((root / "annotations").glob("*.yaml"))) // 2]
+    files = sorted((root / "annotations").glob("*.yaml"))
+    edited = files[len(files) // 2]
     original = edited.read_text(encoding="utf-8")
     one_edit = []
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 import sys
 from collections import defaultdict
@@ -132,8 +133,8 @@ class Edition:
         return digest.hexdigest()
 
 
-def _parts(path: Path) -> tuple[str, ...]:
-    return path.parts
+#: the order of paths, without building Path's comparison keys (slow by the thousand)
+_BY_PARTS = operator.attrgetter("parts")
 
 
 class _Files:
@@ -152,8 +153,7 @@ class _Files:
     def listing(self, folder: Path, suffixes: tuple[str, ...], recursive: bool) -> list[Path]:
         if self.memory is None:
             found = folder.rglob("*") if recursive else folder.glob("*")
-            # sorted by parts: the order of paths, without building Path's comparison keys (slow by the thousand)
-            return sorted((p for p in found if p.suffix in suffixes and p.is_file()), key=_parts)
+            return sorted((p for p in found if p.suffix in suffixes and p.is_file()), key=_BY_PARTS)
         folder = Path(os.path.normpath(folder))
         return sorted(
             (
@@ -161,7 +161,7 @@ class _Files:
                 for p in self.memory
                 if p.suffix in suffixes and p.is_relative_to(folder) and (recursive or p.parent == folder)
             ),
-            key=_parts,
+            key=_BY_PARTS,
         )
 
     def read(self, path: Path) -> bytes:
@@ -617,7 +617,7 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 #: what a worker sends back for some annotation files: what it found in each, and what it took from and added to
 #: the active YAML cache (``yamlsource.ParseCache.report``), if there is one
-_WorkerResults = tuple[list[_FileResult], Any]
+_WorkerResults = tuple[list[_FileResult], yamlsource.Report | None]
 
 
 def _read_files(paths: Sequence[Path]) -> _WorkerResults:

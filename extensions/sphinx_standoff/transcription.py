@@ -240,13 +240,11 @@ def _received_path(path: Path, name: str, line: int, *, on_disk: bool, folders: 
     written = Path(os.path.normpath(folder / name))
     candidates = [(written, folder)]
     if on_disk:
+        folders = {} if folders is None else folders
+        if folder not in folders:
+            folders[folder] = folder.resolve()
         resolved = written.resolve()
-        base = folders.get(folder) if folders is not None else None
-        if base is None:
-            base = folder.resolve()
-            if folders is not None:
-                folders[folder] = base
-        candidates.append((resolved, base))
+        candidates.append((resolved, folders[folder]))
     for target, base in candidates:
         if not target.is_relative_to(base):
             raise DiagnosticError(

@@ -9,7 +9,8 @@
   diagnostic, not a traceback.
 * The YAML cache (``yamlsource.ParseCache``) gives every run exactly what parsing gives, lines and columns
   included; a damaged cache file, or one of another version, is ignored.
-* The quick way of folding plain ASCII text for anchoring gives exactly what the general way gives.
+* Folding a text for anchoring all at once (no combining marks, nothing to normalise: the common case) gives
+  exactly the folded text and offsets that the general way, a run at a time, gives.
 """
 
 from __future__ import annotations
@@ -616,20 +617,49 @@ def test_the_command_keeps_its_cache_where_it_is_told(
 # -- folding for anchoring ----------------------------------------------------------------------------------------
 
 
-def test_plain_ascii_text_is_folded_as_the_general_way_folds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def _offsets(folded: str, fold_at: list[int], orig_at: list[int]) -> tuple[str, list[int]]:
+    from bisect import bisect_right
+
+    def original(position: int) -> int:
+        k = bisect_right(fold_at, position) - 1
+        return orig_at[k] + (position - fold_at[k])
+
+    return folded, [original(i) for i in range(len(folded))]
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        [chr(c) for c in range(128)],  # plain ASCII: control characters, whitespace runs
+        # what sources hold: curly quotes, dashes, accented letters, no-break and thin spaces
+        [*"ab c\n\t", *"\u2018\u2019\u201c\u201d\u2014\u2013é\u00e0\u00a0\u2009\u3000\u2028"],
+        # and what folds otherwise: combining marks, text not in NFC, Hangul jamo, a compatibility character
+        [*"ab c\n\u2019e", "\u0301", "\u0327", "\u1100", "\u1161", "\u212b", "\u0344", "\u0958", "ſ", "\u00a0"],
+    ],
+    ids=["ascii", "typographic", "to-normalise"],
+)
+def test_text_is_folded_at_once_exactly_as_the_general_way_folds_it(alphabet: list[str]) -> None:
+    """Folding a text all at once (the common case) gives the folded text and the offsets back into the
+    original that folding it a run at a time gives; and texts that need the general way are sent to it."""
     from sphinx_standoff import anchoring
 
     rng = random.Random(7)
-    alphabet = [chr(c) for c in range(128)]
     texts = [""] + [
         "".join(rng.choice(alphabet if rng.random() < 0.3 else "ab c\n\t") for _ in range(rng.randint(1, 40)))
         for _ in range(5000)
     ]
-    taken = sum(text.isascii() and re.search(r"\s\s", text) is None for text in texts)
-    quick = [(f.folded, [f.original(i) for i in range(len(f.folded))]) for f in map(anchoring._Folded, texts)]
-    short = [anchoring.fold(text) for text in texts]
-    monkeypatch.setattr(anchoring, "_WHITESPACE_RUN", re.compile(""))  # always "found": the general way
-    general = [(f.folded, [f.original(i) for i in range(len(f.folded))]) for f in map(anchoring._Folded, texts)]
-    assert quick == general
-    assert short == [folded for folded, _ in general]
-    assert taken > 1000  # the quick way was taken, and often
+    general = [_offsets(*anchoring._fold_in_general(text)) for text in texts]
+    folded = [anchoring._Folded(text) for text in texts]
+    assert [(f.folded, [f.original(i) for i in range(len(f.folded))]) for f in folded] == general
+    assert [anchoring.fold(text) for text in texts] == [text for text, _ in general]
+    at_once = [i for i, text in enumerate(texts) if anchoring._folds_one_for_one(text)]
+    assert [_offsets(*anchoring._fold_one_for_one(texts[i])) for i in at_once] == [general[i] for i in at_once]
+    assert len(at_once) > 1000  # the quick way is taken, and often
+
+
+def test_folding_knows_every_whitespace_character() -> None:
+    from sphinx_standoff import anchoring
+
+    everything = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert anchoring._SPACE_CHARACTERS == everything
+    assert all(re.fullmatch(r"\s", c) for c in everything)

@@ -34,12 +34,44 @@ _QUOTES = str.maketrans(
 
 _WHITESPACE = re.compile(r"\s+")
 _WHITESPACE_RUN = re.compile(r"\s\s")
-#: every ASCII whitespace character (as ``str.isspace`` and ``\s`` have it) to a space
-_ASCII_SPACES = {c: " " for c in range(128) if chr(c).isspace()}
+#: two or more whitespace characters in a row (folded to one space)
+_SPACES_RUN = re.compile(r"\s\s+")
+#: every whitespace character (as ``str.isspace`` and ``\s`` have it); a test checks the list is whole
+_SPACE_CHARACTERS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+#: every ASCII whitespace character to a space
+_ASCII_SPACES = {ord(c): " " for c in _SPACE_CHARACTERS if c.isascii()}
+_QUOTE_PAIRS = [(chr(curly), straight) for curly, straight in _QUOTES.items()]
+_ASCII_BYTES = bytes(range(128))
 #: runs of non-ASCII characters other than whitespace
 _OTHER_RUN = re.compile(r"[^\s\x00-\x7f]+")
 #: ASCII runs joined by single whitespace characters (which fold to a space one for one)
 _ASCII_STRETCH = re.compile(r"[^\s\x80-\U0010ffff]+(?:\s[^\s\x80-\U0010ffff]+)*")
+
+
+def _changes_only_quotes(run: str) -> bool:
+    """Does folding change nothing in this run of non-ASCII characters but quotes (curly to straight)?
+
+    True of dashes, accented letters, curly quotes: a run already in NFC with no combining marks.
+    """
+    return unicodedata.is_normalized("NFC", run) and not any(unicodedata.combining(c) for c in run)
+
+
+def _folds_one_for_one(text: str) -> bool:
+    """Does every character of ``text`` fold to one character, so that only whitespace runs change its length?
+
+    So it does when the text is in NFC and has no combining marks: then every run of non-ASCII characters in it
+    is in NFC too (a run lies between ASCII characters, which nothing composes across) and changes only its
+    quotes. The non-ASCII characters are found by deleting the ASCII bytes of the text's UTF-8, which is far
+    quicker than a regular expression over the text.
+    """
+    if text.isascii():
+        return True
+    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return not any(map(unicodedata.combining, set(others))) and unicodedata.is_normalized("NFC", text)
 
 
 class _Folded:
@@ -54,76 +86,109 @@ class _Folded:
     __slots__ = ("_fold_at", "_orig_at", "folded")
 
     def __init__(self, text: str) -> None:
-        if text.isascii() and _WHITESPACE_RUN.search(text) is None:
-            # the common case, done at once: each whitespace character folds to one space, nothing else changes
-            self.folded = text.translate(_ASCII_SPACES)
-            self._fold_at = [0, len(text)]
-            self._orig_at = [0, len(text)]
-            return
-        out: list[str] = []
-        fold_at = [0]
-        orig_at = [0]
-        length = 0  # of the folded text so far
-
-        def emit(piece: str, origin: int, *, linear: bool = True) -> None:
-            nonlocal length
-            if origin - length != orig_at[-1] - fold_at[-1]:
-                fold_at.append(length)
-                orig_at.append(origin)
-            if not linear:  # every character of the piece maps to ``origin``
-                for k in range(1, len(piece)):
-                    fold_at.append(length + k)
-                    orig_at.append(origin)
-            out.append(piece)
-            length += len(piece)
-
-        n = len(text)
-        i = 0
-        while i < n:
-            if text[i].isspace():
-                emit(" ", i)
-                i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
-                continue
-            if text[i].isascii():
-                # ASCII words and the single spaces between them: they fold one to one, in one piece
-                j = _ASCII_STRETCH.match(text, i).end()  # type: ignore[union-attr]
-                if j < n and unicodedata.combining(text[j]):
-                    j -= 1  # the last character begins a cluster with the combining marks after it
-                if j > i:
-                    piece = text[i:j]
-                    emit(piece if piece.isprintable() else _WHITESPACE.sub(" ", piece), i)
-                    i = j
-                    continue
-                # an ASCII character carrying combining marks: a cluster, with the run of marks after it
-                stop = _OTHER_RUN.match(text, i + 1).end()  # type: ignore[union-attr]
-            else:
-                stop = _OTHER_RUN.match(text, i).end()  # type: ignore[union-attr]
-                run = text[i:stop]
-                if unicodedata.is_normalized("NFC", run) and not any(unicodedata.combining(c) for c in run):
-                    # no character of the run changes but quotes: curly quotes, dashes, accented letters
-                    emit(run.translate(_QUOTES), i)
-                    i = stop
-                    continue
-            # one cluster at a time: a character and the combining marks after it, all mapped to the character
-            while i < stop:
-                j = i + 1
-                while j < n and unicodedata.combining(text[j]):
-                    j += 1
-                cluster = text[i:j]
-                if j - i > 1 or not cluster.isascii():
-                    cluster = unicodedata.normalize("NFC", cluster)
-                emit(cluster.translate(_QUOTES), i, linear=False)
-                i = j
-        fold_at.append(length)
-        orig_at.append(n)
-        self.folded = "".join(out)
-        self._fold_at = fold_at
-        self._orig_at = orig_at
+        if _folds_one_for_one(text):
+            self.folded, self._fold_at, self._orig_at = _fold_one_for_one(text)
+        else:
+            self.folded, self._fold_at, self._orig_at = _fold_in_general(text)
 
     def original(self, position: int) -> int:
         """The offset in the original text of the character at ``position`` of the folded text."""
         k = bisect_right(self._fold_at, position) - 1
         return self._orig_at[k] + (position - self._fold_at[k])
+
+
+def _fold_one_for_one(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold a text in which every character folds to one (``_folds_one_for_one``): all at once, with string
+    methods (a translation table is slow on non-ASCII text), and a breakpoint after each whitespace run."""
+    n = len(text)
+    words = text.split()
+    if not words:
+        folded = " " if text else ""
+    else:
+        folded = " ".join(words)
+        if text[0].isspace():
+            folded = " " + folded
+        if text[-1].isspace():
+            folded += " "
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in folded:
+            folded = folded.replace(curly, straight)
+    if len(folded) == n:  # no run of several whitespace characters: the offsets run in step throughout
+        return folded, [0, n], [0, n]
+    fold_at = [0]
+    orig_at = [0]
+    length = last = 0  # the folded text's length up to offset ``last`` of the original
+    for match in _SPACES_RUN.finditer(text):
+        start, end = match.span()
+        length += start - last + 1  # the characters before the run, one for one, and the run's one space
+        last = end
+        if last < n:
+            fold_at.append(length)
+            orig_at.append(last)
+    fold_at.append(len(folded))
+    orig_at.append(n)
+    return folded, fold_at, orig_at
+
+
+def _fold_in_general(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold any text, a run at a time: NFC, combining marks kept with the character they follow."""
+    out: list[str] = []
+    fold_at = [0]
+    orig_at = [0]
+    length = 0  # of the folded text so far
+
+    def emit(piece: str, origin: int, *, linear: bool = True) -> None:
+        nonlocal length
+        if origin - length != orig_at[-1] - fold_at[-1]:
+            fold_at.append(length)
+            orig_at.append(origin)
+        if not linear:  # every character of the piece maps to ``origin``
+            for k in range(1, len(piece)):
+                fold_at.append(length + k)
+                orig_at.append(origin)
+        out.append(piece)
+        length += len(piece)
+
+    n = len(text)
+    i = 0
+    while i < n:
+        if text[i].isspace():
+            emit(" ", i)
+            i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+            continue
+        if text[i].isascii():
+            # ASCII words and the single spaces between them: they fold one to one, in one piece
+            j = _ASCII_STRETCH.match(text, i).end()  # type: ignore[union-attr]
+            if j < n and unicodedata.combining(text[j]):
+                j -= 1  # the last character begins a cluster with the combining marks after it
+            if j > i:
+                piece = text[i:j]
+                emit(piece if piece.isprintable() else _WHITESPACE.sub(" ", piece), i)
+                i = j
+                continue
+            # an ASCII character carrying combining marks: a cluster, with the run of marks after it
+            stop = _OTHER_RUN.match(text, i + 1).end()  # type: ignore[union-attr]
+        else:
+            stop = _OTHER_RUN.match(text, i).end()  # type: ignore[union-attr]
+            run = text[i:stop]
+            if _changes_only_quotes(run):
+                # no character of the run changes but quotes: curly quotes, dashes, accented letters
+                emit(run.translate(_QUOTES), i)
+                i = stop
+                continue
+        # one cluster at a time: a character and the combining marks after it, all mapped to the character
+        while i < stop:
+            j = i + 1
+            while j < n and unicodedata.combining(text[j]):
+                j += 1
+            cluster = text[i:j]
+            if j - i > 1 or not cluster.isascii():
+                cluster = unicodedata.normalize("NFC", cluster)
+            emit(cluster.translate(_QUOTES), i, linear=False)
+            i = j
+    fold_at.append(length)
+    orig_at.append(n)
+    return "".join(out), fold_at, orig_at
 
 
 def normalise(text: str) -> tuple[str, list[int]]:

@@ -663,3 +663,34 @@ def test_folding_knows_every_whitespace_character() -> None:
     everything = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert anchoring._SPACE_CHARACTERS == everything
     assert all(re.fullmatch(r"\s", c) for c in everything)
+
+
+# -- where a received file is ---------------------------------------------------------------------------------
+
+
+def test_a_received_file_is_found_where_following_every_link_finds_it(tmp_path: Path) -> None:
+    """The received file's place is worked out from the links below the sources folder only: it is the place
+    ``Path.resolve`` gives, whether the folder, a subfolder or the file is a link, and a link leading outside
+    is still refused."""
+    from sphinx_standoff.diagnostics import DiagnosticError
+    from sphinx_standoff.transcription import _received_path
+
+    real = tmp_path / "real"
+    (real / "received").mkdir(parents=True)
+    (real / "received" / "a.txt").write_text("a", encoding="utf-8")
+    (real / "other").mkdir()
+    (real / "other" / "b.txt").write_text("b", encoding="utf-8")
+    (real / "received" / "b.txt").symlink_to(real / "other" / "b.txt")  # a link to a file inside
+    (real / "linked").symlink_to(real / "other")  # a link to a folder inside
+    (tmp_path / "outside.txt").write_text("c", encoding="utf-8")
+    (real / "received" / "c.txt").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "sources").symlink_to(real)  # the sources folder itself reached through a link
+    for sources in (real, tmp_path / "sources"):
+        transcription = sources / "t.txt"
+        folders: dict[str, str] = {}
+        for name in ("received/a.txt", "received/b.txt", "linked/b.txt", "received/../other/b.txt", "missing.txt"):
+            found = _received_path(transcription, name, 3, on_disk=True, folders=folders)
+            assert found == (sources / name).resolve(), name
+        with pytest.raises(DiagnosticError, match=r"'received/c\.txt' is outside the sources folder"):
+            _received_path(transcription, "received/c.txt", 3, on_disk=True, folders=folders)
+        assert _received_path(transcription, "received/a.txt", 3, on_disk=False) == sources / "received" / "a.txt"

@@ -281,7 +281,7 @@ def load_edition(
 
 def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    folders: dict[Path, Path] = {}  # the sources folder with its links followed, looked up once for all
+    folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
     if not tree.is_dir(sources_dir):
         diagnostics.append(Diagnostic(str(sources_dir), 1, 1, None, "sources folder not found"))
         return sources

@@ -165,7 +165,7 @@ def test_short_or_generic_selectors_are_warned_about_but_do_not_fail(
 
 def test_console_script_is_declared() -> None:
     text = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^\[project\.scripts\]\nstandoff = "sphinx_standoff\.cli:main"$', text, re.M)
+    assert re.search(r'^\[project\.scripts\]\nstandoff = "sphinx_standoff\.cli:run"$', text, re.M)
 
 
 def test_a_page_naming_an_unknown_or_an_already_shown_source_is_reported(

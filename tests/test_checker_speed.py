@@ -478,7 +478,7 @@ def test_a_run_with_the_cache_reports_exactly_what_a_run_without_it_reports(
     assert cold_parses > 100
     # a warm run parses only what JSON cannot hold (dates, binary): a handful of the hostile files
     assert warm_parses < cold_parses / 10
-    [cache_file] = (tmp_path / "cache").iterdir()
+    [cache_file] = (tmp_path / "cache").glob("yaml-*.json")
     stored = json.loads(cache_file.read_text(encoding="utf-8"))
     late = yamlsource.ParseCache(None)
     late.load((tiny_project / "annotations" / "late.yaml").read_text(encoding="utf-8"))
@@ -694,3 +694,141 @@ def test_a_received_file_is_found_where_following_every_link_finds_it(tmp_path: 
         with pytest.raises(DiagnosticError, match=r"'received/c\.txt' is outside the sources folder"):
             _received_path(transcription, "received/c.txt", 3, on_disk=True, folders=folders)
         assert _received_path(transcription, "received/a.txt", 3, on_disk=False) == sources / "received" / "a.txt"
+
+
+# -- the checker's memo -------------------------------------------------------------------------------------------
+
+
+def shown(result: Any, root: Path) -> list[Any]:
+    """Everything a run reports, and the edition it loads."""
+    return [format_diagnostic(d, root) for d in result.diagnostics] + [
+        (a.id, a.path, a.line, a.column, a.body_line, a.text_lines, a.anchors, a.annotation)
+        for a in result.edition.annotations
+    ]
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record each annotation file read and worked out afresh (not taken from the memo)."""
+    read: list[Path] = []
+    real = edition_module._file_entries
+
+    def file_entries(path: Path, *args: Any, **kwargs: Any) -> Any:
+        read.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(edition_module, "_file_entries", file_entries)
+    return read
+
+
+def test_the_memo_gives_what_working_it_out_gives_and_only_for_unchanged_input(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read without a problem is taken from the memo next time; a selector's place only while the source
+    it quotes is unchanged. Each run reports exactly what a run without the memo reports."""
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    read = counting_reads(monkeypatch)
+    check(tiny_project, cache_dir=cache, **kwargs)
+    assert read == [tiny_project / "annotations" / "tiny.yaml"]
+    read.clear()
+    warm = check(tiny_project, cache_dir=cache, **kwargs)
+    assert read == []  # from the memo
+    assert not warm.errors
+    assert shown(warm, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+
+    source = tiny_project / "sources" / "alpha.txt"
+    text = source.read_text(encoding="utf-8")
+    # a word added before the quoted passages: every place in the paragraph moves
+    source.write_text(text.replace("The keeper lit the lamp", "Then the keeper lit the lamp"), encoding="utf-8")
+    moved = check(tiny_project, cache_dir=cache, **kwargs)
+    assert shown(moved, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+    lamp = [next(a for a in run.edition.annotations if a.id == "lamp-lit").anchors[0] for run in (warm, moved)]
+    assert [anchor.start for anchor in lamp] == [11, 16]  # after "The keeper ", then after "Then the keeper "
+    # the passage an annotation quotes is gone: the error is reported, not an old place
+    source.write_text(text.replace("lit the lamp at dusk", "lit the lantern at dusk"), encoding="utf-8")
+    gone = check(tiny_project, cache_dir=cache, **kwargs)
+    assert shown(gone, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+    assert any("'lit the lamp at dusk' not found" in d.message for d in gone.errors)
+    source.write_text(text, encoding="utf-8")
+
+    # a role no longer allowed (a setting the memo's verdicts depend on) is reported
+    conf = tiny_project / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nstandoff_allowed_roles = []\n", encoding="utf-8")
+    refused = check(tiny_project, cache_dir=cache, **kwargs)
+    assert shown(refused, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+    assert any("role {cite:p} is not allowed" in d.message for d in refused.errors)
+
+
+def _each(change: Any) -> Any:
+    """A damage done to each annotation's part of a memo entry."""
+    return lambda value: {**value, "entries": [change(e) for e in value["entries"]]}
+
+
+MEMO_DAMAGE = {
+    "not-a-mapping": lambda value: "nonsense",
+    "count": lambda value: {**value, "count": "1"},
+    "sources": lambda value: {**value, "sources": []},
+    "too-few": lambda value: {**value, "entries": value["entries"][:-1]},
+    "line": _each(lambda e: ["1", *e[1:]]),
+    "text-lines": _each(lambda e: [*e[:3], [], *e[4:]]),
+    "verdict": _each(lambda e: [*e[:4], [[0, [[0]], []]], e[5]]),
+    "place": _each(lambda e: [*e[:5], [[1, 2]]]),
+    "place-kind": _each(lambda e: [*e[:5], ["x"]]),
+}
+
+
+@pytest.mark.parametrize("damage", [*MEMO_DAMAGE, "digests"])
+def test_a_memo_of_the_wrong_shape_is_worked_out_again(
+    damage: str, tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A memo entry not of the shape this code keeps is no entry: the file is read again; and places said to be
+    found in other texts of the sources (other digests) are found again."""
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    check(tiny_project, cache_dir=cache, **kwargs)
+    [file] = cache.glob("memo-*.json")
+    stored = json.loads(file.read_text(encoding="utf-8"))
+    if damage == "digests":  # well formed, but about other texts, whose places are wrong here
+        change = _each(lambda e: [*e[:5], [[p, s + 1, t + 1] for p, s, t in e[5]]])
+        results = {
+            k: {**change(v), "sources": {s: "0" * 64 for s in v["sources"]}} for k, v in stored["results"].items()
+        }
+    else:
+        results = {key: MEMO_DAMAGE[damage](value) for key, value in stored["results"].items()}
+    file.write_text(json.dumps({**stored, "results": results}), encoding="utf-8")
+    expected = shown(check(tiny_project, **kwargs), tiny_project)
+    read = counting_reads(monkeypatch)
+    result = check(tiny_project, cache_dir=cache, **kwargs)
+    assert shown(result, tiny_project) == expected
+    assert not result.errors
+    assert read == ([] if damage == "digests" else [tiny_project / "annotations" / "tiny.yaml"])
+
+
+def test_the_command_writes_its_output_before_it_exits_at_once(tiny_project: Path, tmp_path: Path) -> None:
+    """``standoff check`` exits without freeing what it built, and says everything first."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx_standoff.cli",
+            "--root",
+            str(tiny_project),
+            "check",
+            "--cache-dir",
+            str(tmp_path),
+        ]
+        + ["--bib", str(tiny_project / "refs.bib"), "--docs", str(tiny_project), "--format", "text"],
+        capture_output=True,
+        text=True,
+        cwd=tiny_project,
+        env={key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"},
+    )
+    assert done.returncode == 0, done.stderr
+    # stdout is a pipe here, so fully buffered: all of it must have been flushed before the process ended
+    assert done.stdout.count("warning: fragile selector") == 2 and done.stdout.endswith(")\n")
+    assert "annotations anchored in" in done.stderr
+    assert list(tmp_path.glob("memo-*.json")) and list(tmp_path.glob("yaml-*.json"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import json
 import operator
 import os
 import re
@@ -22,6 +23,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .edition import Edition, load_edition, unshown
+from .memo import Memo
 from .model import Emendation, targets_of
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
 from .yamlsource import ParseCache, cache_file, caching
@@ -54,6 +56,9 @@ class CheckResult:
 
     edition: Edition
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the caches of the run, freed with the result rather than when ``check`` returns (``standoff check``
+    #: exits without freeing either)
+    retained: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -103,11 +108,12 @@ def conf_settings(docs: Path | None) -> dict[str, Any]:
     return settings
 
 
-def body_checker(docs: Path | None) -> BodyChecker:
-    """A body checker configured as the build configures it (MyST syntax extensions, allowed roles)."""
+def body_checker(docs: Path | None, settings: dict[str, Any] | None = None) -> BodyChecker:
+    """A body checker configured as the build configures it (MyST syntax extensions, allowed roles), from the
+    ``settings`` of ``docs/conf.py`` (read here unless given)."""
     from myst_parser.config.main import MdParserConfig
 
-    settings = conf_settings(docs)
+    settings = conf_settings(docs) if settings is None else settings
     # when the configuration cannot be read, parse colon fences anyway: ``:::{raw}`` must never slip through
     extensions = settings.get("myst_enable_extensions", ["colon_fence"])
     config = MdParserConfig(enable_extensions=set(extensions))
@@ -116,6 +122,23 @@ def body_checker(docs: Path | None) -> BodyChecker:
         allowed_roles=settings.get("standoff_allowed_roles", DEFAULT_ALLOWED_ROLES),
         allowed_directives=settings.get("standoff_allowed_directives", DEFAULT_ALLOWED_DIRECTIVES),
     )
+
+
+def _memo_version(settings: dict[str, Any]) -> str:
+    """What the checker's memo depends on besides this package's code: the settings that decide what a body may
+    hold, and the versions of the libraries that parse and validate."""
+    import markdown_it
+    import myst_parser
+    import pydantic
+
+    libraries = [myst_parser.__version__, markdown_it.__version__, pydantic.VERSION]
+    return json.dumps({"myst-parser, markdown-it, pydantic": libraries, "settings": settings}, default=repr)
+
+
+def memo_file(folder: Path, sources: Path, annotations: Path) -> Path:
+    """The checker's memo for a project, beside its YAML cache in ``folder``."""
+    yaml_file = cache_file(folder, sources, annotations)
+    return yaml_file.with_name("memo-" + yaml_file.name.removeprefix("yaml-"))
 
 
 def page_directives(docs: Path) -> list[tuple[str, Path, int]]:
@@ -190,9 +213,11 @@ def fragile_selectors(edition: Edition) -> list[Diagnostic]:
     for located in edition.annotations:
         selectors = [s for s in targets_of(located.annotation) if s is not None]
         for index, selector in enumerate(selectors):
+            context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
+            if context >= MIN_CONTEXT_CHARS:
+                continue  # held in place by its context, however short or generic (neither case below applies)
             exact = " ".join(selector.exact.split())
             words = _WORD.findall(exact)
-            context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
             short = len(words) < MIN_EXACT_WORDS or len(exact) < MIN_EXACT_CHARS
             generic = all(word.lower() in COMMON_WORDS for word in words)
             if context == 0 and (short or generic):
@@ -281,7 +306,8 @@ def check(
     ``docs/references.bib``. ``use_bib=False`` skips the citation check; ``use_docs=False`` the page check.
     A large edition is loaded by ``jobs`` processes (default: one per idle CPU; ``1``: this one alone), with
     exactly the result of one process. With ``cache_dir``, YAML parsed in an earlier run is taken from a cache
-    file there (``yamlsource.ParseCache``: the checks themselves all run again), and this run's is kept.
+    file there (``yamlsource.ParseCache``), and what was worked out from an unchanged annotation file from a memo
+    (``memo.Memo``, see ``edition.load_edition``; the checks across files all run again); this run's are kept.
     """
     root = find_root() if root is None else root
     sources = sources if sources is not None else root / "sources"
@@ -296,15 +322,22 @@ def check(
     has_docs = use_docs and docs.is_dir()
     jobs = default_jobs() if jobs is None else jobs
     with _collector_paused():
-        cache = None if cache_dir is None else ParseCache(cache_file(cache_dir, sources, annotations))
+        settings = conf_settings(docs if has_docs else None)
+        cache = memo = None
+        if cache_dir is not None:
+            cache = ParseCache(cache_file(cache_dir, sources, annotations))
+            memo = Memo(memo_file(cache_dir, sources, annotations), _memo_version(settings))
         with caching(cache):
-            edition = load_edition(sources, annotations, keys, body_checker(docs if has_docs else None), jobs=jobs)
+            checker = body_checker(docs if has_docs else None, settings)
+            edition = load_edition(sources, annotations, keys, checker, jobs=jobs, memo=memo)
+        if memo is not None:
+            memo.save()
         diagnostics.extend(edition.diagnostics)
         if has_docs:
             diagnostics.extend(missing_pages(edition, docs))
         diagnostics.extend(fragile_selectors(edition))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.severity != "error"))
-    return CheckResult(edition, diagnostics)
+    return CheckResult(edition, diagnostics, retained=(cache, memo))
 
 
 # -- output ---------------------------------------------------------------------------------------------------

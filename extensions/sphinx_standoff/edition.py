@@ -25,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
+from .memo import Memo, key_of
 from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Identification, Quotation, targets_of, texts_of
 from .transcription import Source, read_source
 from .validation import BodyChecker, BodyProblem, CitedKey, describe_validation_error
@@ -203,6 +204,7 @@ def load_edition(
     *,
     files: Mapping[Path, bytes] | None = None,
     jobs: int = 1,
+    memo: Memo | None = None,
 ) -> Edition:
     """Load, validate and anchor the edition in ``sources_dir`` and ``annotations_dir``.
 
@@ -213,6 +215,11 @@ def load_edition(
     annotations anchored, by ``jobs - 1`` worker processes besides this one, which also reads the sources.
     Every step is the one a single process takes, on the same input; what each finds is put together in the
     same order, so that the edition and its diagnostics are exactly those of ``jobs=1``.
+
+    With a ``memo`` (the checker's, made for ``checker``'s settings), what an annotation file without problems
+    yielded in an earlier run (its annotations' places, their bodies' verdicts, where their selectors landed)
+    is taken from it when the file's bytes are the same; a selector's place only if the source it quotes is
+    too. The annotations are validated again, and every check across files runs again.
     """
     diagnostics: list[Diagnostic] = []
     tree = _Files(files)
@@ -220,22 +227,26 @@ def load_edition(
     annotation_files = tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if found else []
     refused = {path for path in annotation_files if tree.outside(path, annotations_dir)}
     readable = [path for path in annotation_files if path not in refused]
-    large = jobs > 1 and tree.memory is None and _bytes(readable) >= PARALLEL_MIN_BYTES
+    remembered, keys = _remembered(readable, tree, memo)
+    unread = [path for path in readable if path not in remembered]
+    large = jobs > 1 and tree.memory is None and _bytes(unread) >= PARALLEL_MIN_BYTES
     pool = _pool(jobs - 1, checker) if large else None
     # the first files are read here (after the sources), the others by the workers, which start on them now
-    own = len(readable) if pool is None else round(len(readable) * _own_share(jobs))
+    own = len(unread) if pool is None else round(len(unread) * _own_share(jobs))
     loading: Iterator[_WorkerResults] = iter(())
     if pool is not None:
-        loading = pool.map(_read_files, _chunks(readable[own:], _FILES_PER_TASK))
+        loading = pool.map(_read_files, _chunks(unread[own:], _FILES_PER_TASK))
+    #: the files to remember: (key, how many annotations the file declares, its entries with their items)
+    to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
     try:
         sources = _load_sources(sources_dir, diagnostics, tree)
-        texts = {sid: SourceText(src) for sid, src in sources.items()}
+        texts = _Texts(sources)
         if not found:
             diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
-        read_here = (_read_file(path, None, tree) for path in readable[:own])
+        read_here = (_read_file(path, None, tree) for path in unread[:own])
         read_there = _results(loading)
         located: list[Located] = []
-        verdicts: dict[int, list[_Verdict] | None] = {}
+        entry_of: dict[int, _Entry] = {}
         declared = 0
         for path in annotation_files:
             if path in refused:
@@ -243,31 +254,55 @@ def load_edition(
                     Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the annotations folder")
                 )
                 continue
-            file_diagnostics, count, entries = next(read_here, None) or next(read_there)
+            if path in remembered:
+                file_diagnostics, count, entries = [], *remembered[path]
+            else:
+                file_diagnostics, count, entries = next(read_here, None) or next(read_there)
             diagnostics.extend(file_diagnostics)
             declared += count
+            items = []
             for entry in entries:
                 item = entry.located(str(path))
-                verdicts[id(item)] = entry.verdicts
+                entry_of[id(item)] = entry
                 located.append(item)
+                items.append((entry, item))
+            if path in keys and not file_diagnostics:
+                to_remember.append((keys[path], count, items))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     located = _unique(located, diagnostics)
     located = _check_links(located, diagnostics)
-    anchorings = _anchor_all(located, sources, texts, jobs) if pool is not None else None
+    unchanged: dict[int, bool] = {}
+    known = {
+        id(item): anchors
+        for item in located
+        if (anchors := _known_anchors(entry_of[id(item)], item, sources, unchanged)) is not None
+    }
+    pending = [item for item in located if id(item) not in known]
+    anchorings = _anchor_all(pending, sources, texts, jobs) if pool is not None else None
+    outcomes = dict(zip(map(id, pending), anchorings, strict=True)) if anchorings is not None else {}
     anchored: list[Located] = []
-    for index, item in enumerate(located):
-        if not _check_body(item, checker, bib_keys, diagnostics, verdicts.get(id(item))):
+    for item in located:
+        entry = entry_of[id(item)]
+        if entry.verdicts is None:
+            entry.verdicts = _body_verdicts(item, checker)
+        if not _check_body(item, checker, bib_keys, diagnostics, entry.verdicts):
             continue
-        if anchorings is None:
-            ok = _anchor(item, sources, texts, diagnostics)
-        else:
-            ok, item.anchors, anchor_diagnostics = anchorings[index]
+        if id(item) in known:
+            ok, item.anchors = True, known[id(item)]
+        elif id(item) in outcomes:
+            ok, item.anchors, anchor_diagnostics = outcomes[id(item)]
             diagnostics.extend(anchor_diagnostics)
+        else:
+            ok = _anchor(item, sources, texts, diagnostics)
         if ok:
             anchored.append(item)
     anchored = _check_overlaps(anchored, diagnostics)
+    if memo is not None:
+        good = {id(item) for item in anchored}
+        for key, count, items in to_remember:
+            memo.put(key, _memo_entry(count, items, good, sources))
     edition = Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
     by_source: dict[str, list[tuple[Located, int]]] = defaultdict(list)
     for item in anchored:
@@ -277,6 +312,147 @@ def load_edition(
         entries.sort(key=lambda e: (e[0].anchors[e[1]].paragraph, e[0].anchors[e[1]].end, -e[0].anchors[e[1]].start))
     edition.by_source = dict(by_source)
     return edition
+
+
+class _Texts(dict[str, SourceText]):
+    """Each source's text prepared for anchoring, made when first asked for: a source whose selectors all have
+    known places is never prepared."""
+
+    def __init__(self, sources: dict[str, Source]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, source_id: str) -> SourceText:
+        text = self[source_id] = SourceText(self.sources[source_id])
+        return text
+
+
+# -- what a memo keeps -------------------------------------------------------------------------------------------
+#
+# For an annotation file read without a problem: ``{"count": n, "sources": {id: digest}, "entries": [...]}``:
+# the sources its selectors landed in (their digests then), and one entry per annotation, ``[line, column,
+# body_line, text_lines, verdicts, places]``: ``verdicts`` ``[[start, [[line, message], ...], [[key, line],
+# ...]], ...]``; ``places`` ``None`` (not all anchored) or ``[[paragraph, start, end], ...]``, one per selector.
+
+
+class _Landed:
+    """The places a memo keeps for one file's selectors, good while the sources they landed in are unchanged."""
+
+    __slots__ = ("places", "sources")
+
+    def __init__(self, sources: dict[str, str], places: list[list[int]] | None) -> None:
+        self.sources = sources
+        self.places = places
+
+
+def _remembered(
+    paths: list[Path], tree: _Files, memo: Memo | None
+) -> tuple[dict[Path, tuple[int, list[_Entry]]], dict[Path, str]]:
+    """The files whose bytes ``memo`` has seen, with what they yielded then; and each other file's key."""
+    remembered: dict[Path, tuple[int, list[_Entry]]] = {}
+    keys: dict[Path, str] = {}
+    if memo is None:
+        return remembered, keys
+    for path in paths:
+        try:
+            data = tree.read(path)
+        except OSError:
+            continue
+        if len(data) > MAX_FILE_BYTES:
+            continue
+        key = key_of(data)
+        stored = memo.get(key)
+        if stored is not None:
+            try:
+                remembered[path] = _from_memo(stored, data)
+                continue
+            except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
+                memo.forget(key)  # not what this code keeps: worked out again, below
+        keys[path] = key
+    return remembered, keys
+
+
+def _from_memo(stored: Any, data: bytes) -> tuple[int, list[_Entry]]:
+    """What a memo keeps for a file (``data``), as ``_file_entries`` and the body checks would give it; raise
+    ``ValueError`` (or another error ``_remembered`` expects) when it is not of the shape this code keeps."""
+    count, sources, kept = stored["count"], stored["sources"], stored["entries"]
+    if not (type(count) is int and isinstance(kept, list) and isinstance(sources, dict)):
+        raise ValueError("not a memo entry")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
+        raise ValueError("not a memo entry")
+    if count == 0 and kept == []:
+        return 0, []
+    raw_items = yamlsource.load(data.decode("utf-8"))[0]["annotations"]
+    if len(kept) != len(raw_items) or len(kept) != count:
+        raise ValueError("not this file's annotations")
+    entries = []
+    for raw, (line, column, body_line, text_lines, verdicts, places) in zip(raw_items, kept, strict=True):
+        if not (_ints(line, column, body_line) and isinstance(text_lines, dict) and _ints(*text_lines.values())):
+            raise ValueError("not a memo entry")
+        if places is not None and not all(isinstance(at, list) and len(at) == 3 and _ints(*at) for at in places):
+            raise ValueError("not a memo entry")
+        entry = _Entry(raw, line, column, body_line, dict(text_lines), annotation=_ADAPTER.validate_python(raw))
+        entry.verdicts = []
+        for start, problems, cited in verdicts:
+            if not (_ints(start) and all(_ints(at) and isinstance(m, str) for at, m in problems)):
+                raise ValueError("not a memo entry")
+            if not all(isinstance(k, str) and _ints(at) for k, at in cited):
+                raise ValueError("not a memo entry")
+            entry.verdicts.append(
+                (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
+            )
+        entry.places = _Landed(sources, places)
+        entries.append(entry)
+    return count, entries
+
+
+def _ints(*values: Any) -> bool:
+    return all(type(value) is int for value in values)
+
+
+def _known_anchors(
+    entry: _Entry, item: Located, sources: dict[str, Source], unchanged: dict[int, bool]
+) -> list[Anchor] | None:
+    """The places a memo gave for the item's selectors, if the sources they landed in are unchanged (by their
+    digests, looked at once per file: ``unchanged``)."""
+    landed = entry.places
+    if landed is None or landed.places is None:
+        return None
+    key = id(landed.sources)
+    if key not in unchanged:
+        unchanged[key] = all(
+            (source := sources.get(source_id)) is not None and source.digest == digest
+            for source_id, digest in landed.sources.items()
+        )
+    selectors = targets_of(item.annotation)
+    if not unchanged[key] or len(landed.places) != len(selectors):
+        return None
+    if not all(selector.source in landed.sources for selector in selectors):
+        return None
+    return [Anchor(selector.source, *place) for selector, place in zip(selectors, landed.places, strict=True)]
+
+
+def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[int], sources: dict[str, Source]) -> Any:
+    """What a memo keeps for a file read without a problem (see above)."""
+    used = {anchor.source for _, item in items if id(item) in anchored for anchor in item.anchors}
+    return {
+        "count": count,
+        "sources": {source_id: sources[source_id].digest for source_id in sorted(used)},
+        "entries": [
+            [
+                entry.line,
+                entry.column,
+                entry.body_line,
+                entry.text_lines,
+                [
+                    [start, [[p.line, p.message] for p in problems], [[c.key, c.line] for c in cited]]
+                    for start, problems, cited in entry.verdicts or []
+                ],
+                [[a.paragraph, a.start, a.end] for a in item.anchors] if id(item) in anchored else None,
+            ]
+            for entry, item in items
+        ],
+    }
 
 
 def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
@@ -331,6 +507,8 @@ class _Entry:
     #: ``None`` until the bodies are checked (a worker checks them; otherwise ``_check_body`` does)
     verdicts: list[_Verdict] | None = None
     annotation: Any = None
+    #: where a memo says the selectors land (see ``_known_anchors``)
+    places: _Landed | None = None
 
     def located(self, where: str) -> Located:
         annotation = self.annotation if self.annotation is not None else _ADAPTER.validate_python(self.raw)
@@ -511,8 +689,7 @@ def _anchor(
     selectors = targets_of(item.annotation)
     for index, selector in enumerate(selectors):
         field_path = "targets" if item.kind == "cross-reference" else "target"
-        text = texts.get(selector.source)
-        if text is None:
+        if selector.source not in sources:
             what = "cross-reference to a missing source" if item.kind == "cross-reference" else "unknown source"
             known = ", ".join(sorted(sources)) or "none"
             diagnostics.append(
@@ -524,7 +701,7 @@ def _anchor(
             ok = False
             continue
         try:
-            anchors.append(text.anchor(selector.exact, selector.prefix, selector.suffix))
+            anchors.append(texts[selector.source].anchor(selector.exact, selector.prefix, selector.suffix))
         except AnchorError as exc:
             diagnostics.append(item.diagnostic(str(exc)))
             ok = False

@@ -1,0 +1,90 @@
+"""What was worked out from an unchanged file, kept between runs of the checker.
+
+What an annotation file yields (its annotations' places, their bodies' verdicts, where their selectors land)
+depends on nothing but the file's bytes, the texts of the sources it quotes (which the user of a ``Memo``
+checks by their digests), the settings of the check and the code that works it out. A ``Memo`` keeps such
+results by the hash of the file's bytes, in one JSON file. Its version names this package's code (a hash of
+its modules) and whatever else the caller says the results depend on (``version``): a file made by other code,
+or for other settings, is not used, so a change to the code can never be met with a stale result.
+
+Only JSON is read back, never pickled objects; a caller must take a stored result whose shape it does not
+expect as no result. The file keeps the results used in the last run only, and is written (atomically) only
+when that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+_FORMAT = "standoff-memo/1"
+
+
+def code_version() -> str:
+    """A hash of this package's modules: changes whenever its code does."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def key_of(data: bytes) -> str:
+    """The key of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class Memo:
+    """Results by key, kept in the JSON file ``file`` (``None``: for this run only) between runs."""
+
+    def __init__(self, file: Path | None, version: str = "") -> None:
+        self.file = file
+        self.version = f"{_FORMAT} code={code_version()} {version}"
+        #: what the file held and this run has not (yet) used
+        self._stored: dict[str, Any] = {}
+        #: what this run used or made: what the file is to hold next
+        self._kept: dict[str, Any] = {}
+        self._changed = False
+        if file is not None:
+            try:
+                stored = json.loads(file.read_bytes())
+                if isinstance(stored, dict) and stored.get("version") == self.version:
+                    results = stored.get("results")
+                    self._stored = results if isinstance(results, dict) else {}
+            except (OSError, ValueError, RecursionError):
+                pass  # no memo yet, or an unreadable one: start afresh
+
+    def get(self, key: str) -> Any:
+        """The result kept for ``key``, or ``None``."""
+        value = self._kept.get(key)
+        if value is None:
+            value = self._stored.pop(key, None)
+            if value is not None:
+                self._kept[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON data) for ``key``."""
+        self._kept[key] = value
+        self._changed = True
+
+    def forget(self, key: str) -> None:
+        """Drop what is kept for ``key`` (a result found not to be of the expected shape)."""
+        if self._kept.pop(key, None) is not None:
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the results used or made in this run, if that is not what the file already holds."""
+        if self.file is None or not (self._changed or self._stored):
+            return
+        body = json.dumps({"version": self.version, "results": self._kept}, separators=(",", ":"))
+        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(body, encoding="utf-8")
+            os.replace(partial, self.file)
+        except OSError:
+            partial.unlink(missing_ok=True)  # a memo that cannot be written only makes the next run slower

@@ -832,3 +832,30 @@ def test_the_command_writes_its_output_before_it_exits_at_once(tiny_project: Pat
     assert done.stdout.count("warning: fragile selector") == 2 and done.stdout.endswith(")\n")
     assert "annotations anchored in" in done.stderr
     assert list(tmp_path.glob("memo-*.json")) and list(tmp_path.glob("yaml-*.json"))
+
+
+def test_what_the_checker_made_is_left_to_the_collector_without_a_walk_at_once() -> None:
+    """After the check the collector is on again, with nothing in its youngest generation to walk at the next
+    allocation; a reference cycle made meanwhile is still collected, by a full collection."""
+    import gc
+    import weakref
+
+    from sphinx_standoff.check import _collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+        made = [Node() for _ in range(50_000)]
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 100
+    assert gone() is not None
+    del made
+    gc.collect()
+    assert gone() is None

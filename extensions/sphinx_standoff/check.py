@@ -258,6 +258,11 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # what was made meanwhile is all in the youngest generation, which the next allocation would have the
+        # collector walk (a second, for a large edition); it is moved, without a walk, to the oldest instead,
+        # to be looked at with the other long-lived objects in a full collection, if one comes
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 

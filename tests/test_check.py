@@ -142,6 +142,14 @@ annotations:
     kind: note
     target: {source: harbour-log, exact: "passed the point at nine"}
     body: Distinctive.
+  - id: common-words-short-context
+    kind: note
+    target: {source: harbour-log, exact: "and the", prefix: "dusk "}
+    body: Generic, and held by a word only.
+  - id: short-own-words-short-context
+    kind: note
+    target: {source: harbour-log, exact: "till dawn", prefix: "burned "}
+    body: Short, but its own words and some context.
 """
 
 
@@ -152,8 +160,8 @@ def test_short_or_generic_selectors_are_warned_about_but_do_not_fail(
     result = check(tiny_project, bib=tiny_project / "refs.bib", docs=tiny_project)
     assert result.errors == []
     warned = {d.annotation: d.message for d in fragile_selectors(result.edition)}
-    assert set(warned) >= {"short-note", "common-words"}
-    assert "short-with-context" not in warned and "long-enough" not in warned
+    assert set(warned) == {"short-note", "common-words", "common-words-short-context", "keeper-note", "shipp"}
+    assert "prefix/suffix is short" in warned["common-words-short-context"]
     assert "is short (1 word, 4 characters)" in warned["short-note"]
     assert "only of very common words" in warned["common-words"]
     status, out, _ = run_cli(capsys, *tiny_args(tiny_project))

@@ -216,10 +216,12 @@ def fragile_selectors(edition: Edition) -> list[Diagnostic]:
             context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
             if context >= MIN_CONTEXT_CHARS:
                 continue  # held in place by its context, however short or generic (neither case below applies)
+            words = _WORD.findall(selector.exact)  # the words of the exact, whitespace folded or not
+            generic = COMMON_WORDS.issuperset(map(str.lower, words))
+            if context and not generic:
+                continue  # some context, and words of its own: neither case below applies
             exact = " ".join(selector.exact.split())
-            words = _WORD.findall(exact)
             short = len(words) < MIN_EXACT_WORDS or len(exact) < MIN_EXACT_CHARS
-            generic = all(word.lower() in COMMON_WORDS for word in words)
             if context == 0 and (short or generic):
                 why = (
                     "consists only of very common words"

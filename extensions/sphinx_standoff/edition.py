@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import StrictInt, StrictStr, TypeAdapter, ValidationError
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
@@ -340,7 +341,7 @@ class _Landed:
 
     __slots__ = ("places", "sources")
 
-    def __init__(self, sources: dict[str, str], places: list[list[int]] | None) -> None:
+    def __init__(self, sources: dict[str, str], places: list[tuple[int, int, int]] | None) -> None:
         self.sources = sources
         self.places = places
 
@@ -372,42 +373,42 @@ def _remembered(
     return remembered, keys
 
 
+_Place = tuple[StrictInt, StrictInt, StrictInt]
+_KeptVerdict = tuple[StrictInt, list[tuple[StrictInt, StrictStr]], list[tuple[StrictStr, StrictInt]]]
+_Kept = tuple[StrictInt, StrictInt, StrictInt, dict[str, StrictInt], list[_KeptVerdict], list[_Place] | None]
+
+
+class _MemoEntry(TypedDict):
+    count: StrictInt
+    sources: dict[str, StrictStr]
+    entries: list[_Kept]
+
+
+#: the shape of what a memo keeps for a file, checked before use (strictly: no string is taken for a number)
+_MEMO_ENTRY: TypeAdapter[_MemoEntry] = TypeAdapter(_MemoEntry)
+
+
 def _from_memo(stored: Any, data: bytes) -> tuple[int, list[_Entry]]:
     """What a memo keeps for a file (``data``), as ``_file_entries`` and the body checks would give it; raise
-    ``ValueError`` (or another error ``_remembered`` expects) when it is not of the shape this code keeps."""
-    count, sources, kept = stored["count"], stored["sources"], stored["entries"]
-    if not (type(count) is int and isinstance(kept, list) and isinstance(sources, dict)):
-        raise ValueError("not a memo entry")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items()):
-        raise ValueError("not a memo entry")
-    if count == 0 and kept == []:
+    ``ValidationError`` or ``ValueError`` (or another error ``_remembered`` expects) when it is not of the
+    shape this code keeps, or not about this file."""
+    kept = _MEMO_ENTRY.validate_python(stored)
+    count, sources = kept["count"], kept["sources"]
+    if count == 0 and kept["entries"] == []:
         return 0, []
     raw_items = yamlsource.load(data.decode("utf-8"))[0]["annotations"]
-    if len(kept) != len(raw_items) or len(kept) != count:
+    if len(kept["entries"]) != len(raw_items) or len(raw_items) != count:
         raise ValueError("not this file's annotations")
     entries = []
-    for raw, (line, column, body_line, text_lines, verdicts, places) in zip(raw_items, kept, strict=True):
-        if not (_ints(line, column, body_line) and isinstance(text_lines, dict) and _ints(*text_lines.values())):
-            raise ValueError("not a memo entry")
-        if places is not None and not all(isinstance(at, list) and len(at) == 3 and _ints(*at) for at in places):
-            raise ValueError("not a memo entry")
-        entry = _Entry(raw, line, column, body_line, dict(text_lines), annotation=_ADAPTER.validate_python(raw))
-        entry.verdicts = []
-        for start, problems, cited in verdicts:
-            if not (_ints(start) and all(_ints(at) and isinstance(m, str) for at, m in problems)):
-                raise ValueError("not a memo entry")
-            if not all(isinstance(k, str) and _ints(at) for k, at in cited):
-                raise ValueError("not a memo entry")
-            entry.verdicts.append(
-                (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
-            )
+    for raw, (line, column, body_line, text_lines, verdicts, places) in zip(raw_items, kept["entries"], strict=True):
+        entry = _Entry(raw, line, column, body_line, text_lines, annotation=_ADAPTER.validate_python(raw))
+        entry.verdicts = [
+            (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
+            for start, problems, cited in verdicts
+        ]
         entry.places = _Landed(sources, places)
         entries.append(entry)
     return count, entries
-
-
-def _ints(*values: Any) -> bool:
-    return all(type(value) is int for value in values)
 
 
 def _known_anchors(

@@ -80,11 +80,16 @@ class Memo:
         """Write the results used or made in this run, if that is not what the file already holds."""
         if self.file is None or not (self._changed or self._stored):
             return
-        body = json.dumps({"version": self.version, "results": self._kept}, separators=(",", ":"))
-        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(body, encoding="utf-8")
-            os.replace(partial, self.file)
-        except OSError:
-            partial.unlink(missing_ok=True)  # a memo that cannot be written only makes the next run slower
+        write_json(self.file, {"version": self.version, "results": self._kept})
+
+
+def write_json(file: Path, data: Any) -> None:
+    """Write a cache file at once (a reader sees the old file or the new one, never half of one); a cache that
+    cannot be written only makes the next run slower, so a failure is let pass."""
+    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(partial, file)
+    except OSError:
+        partial.unlink(missing_ok=True)

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from .memo import write_json
+
 MAX_DEPTH = 32
 MAX_NODES = 200_000
 
@@ -406,14 +408,7 @@ class ParseCache:
             return
         if not (self._made or self._entries or any(marks.grew for _, marks in self._marks)):
             return
-        body = json.dumps({"version": _CACHE_VERSION, "entries": self._used}, separators=(",", ":"))
-        partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(body, encoding="utf-8")
-            os.replace(partial, self.file)
-        except OSError:
-            partial.unlink(missing_ok=True)  # a cache that cannot be written only makes the next run slower
+        write_json(self.file, {"version": _CACHE_VERSION, "entries": self._used})
 
 
 def _well_formed(entry: Any) -> bool:

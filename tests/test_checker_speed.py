@@ -859,3 +859,20 @@ def test_what_the_checker_made_is_left_to_the_collector_without_a_walk_at_once()
     del made
     gc.collect()
     assert gone() is None
+
+
+def test_the_memo_is_kept_for_one_checker_setting_and_one_code() -> None:
+    """A memo made for other body settings, or by other code, is not used: its version differs."""
+    from sphinx_standoff.edition import memo_version
+    from sphinx_standoff.memo import Memo
+
+    plain = memo_version(BodyChecker())
+    assert memo_version(BodyChecker()) == plain
+    others = [
+        memo_version(BodyChecker(allowed_roles=[])),
+        memo_version(BodyChecker(allowed_directives=["note"])),
+        memo_version(BodyChecker(MdParserConfig(enable_extensions={"colon_fence", "dollarmath"}))),
+    ]
+    assert len({plain, *others}) == 4
+    assert Memo(None, plain).version != Memo(None, others[0]).version
+    assert "code=" in Memo(None, plain).version  # a hash of this package's modules

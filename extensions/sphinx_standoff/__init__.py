@@ -26,7 +26,8 @@ from .directives import (
     SourceDirective,
 )
 from .domain import StandoffDomain
-from .edition import Edition, load_edition, unshown
+from .edition import Edition, load_edition, memo_version, unshown
+from .memo import Memo
 from .nodes import standoff_filter
 from .render_html import HTML_VISITORS, skip
 from .render_latex import setup as setup_latex
@@ -73,14 +74,19 @@ def load(app: Sphinx) -> None:
         allowed_roles=config.standoff_allowed_roles,
         allowed_directives=config.standoff_allowed_directives,
     )
-    # YAML parsed by an earlier build is taken from Sphinx's own cache folder (the doctrees), never the output
-    with caching(ParseCache(Path(app.doctreedir) / "standoff-yaml.json")):
+    # YAML parsed, and what was worked out from unchanged annotation files, by an earlier build are taken from
+    # Sphinx's own cache folder (the doctrees), never the output
+    doctrees = Path(app.doctreedir)
+    memo = Memo(doctrees / "standoff-memo.json", memo_version(checker))
+    with caching(ParseCache(doctrees / "standoff-yaml.json")):
         edition = load_edition(
             _resolve(app, config.standoff_sources),
             _resolve(app, config.standoff_annotations),
             bib_keys(app),
             checker,
+            memo=memo,
         )
+    memo.save()
     for diagnostic in edition.diagnostics:
         who = f"{diagnostic.annotation}: " if diagnostic.annotation else ""
         logger.warning(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import json
 import operator
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .edition import Edition, load_edition, unshown
+from .edition import Edition, load_edition, memo_version, unshown
 from .memo import Memo
 from .model import Emendation, targets_of
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
@@ -108,12 +107,11 @@ def conf_settings(docs: Path | None) -> dict[str, Any]:
     return settings
 
 
-def body_checker(docs: Path | None, settings: dict[str, Any] | None = None) -> BodyChecker:
-    """A body checker configured as the build configures it (MyST syntax extensions, allowed roles), from the
-    ``settings`` of ``docs/conf.py`` (read here unless given)."""
+def body_checker(docs: Path | None) -> BodyChecker:
+    """A body checker configured as the build configures it (MyST syntax extensions, allowed roles)."""
     from myst_parser.config.main import MdParserConfig
 
-    settings = conf_settings(docs) if settings is None else settings
+    settings = conf_settings(docs)
     # when the configuration cannot be read, parse colon fences anyway: ``:::{raw}`` must never slip through
     extensions = settings.get("myst_enable_extensions", ["colon_fence"])
     config = MdParserConfig(enable_extensions=set(extensions))
@@ -122,17 +120,6 @@ def body_checker(docs: Path | None, settings: dict[str, Any] | None = None) -> B
         allowed_roles=settings.get("standoff_allowed_roles", DEFAULT_ALLOWED_ROLES),
         allowed_directives=settings.get("standoff_allowed_directives", DEFAULT_ALLOWED_DIRECTIVES),
     )
-
-
-def _memo_version(settings: dict[str, Any]) -> str:
-    """What the checker's memo depends on besides this package's code: the settings that decide what a body may
-    hold, and the versions of the libraries that parse and validate."""
-    import markdown_it
-    import myst_parser
-    import pydantic
-
-    libraries = [myst_parser.__version__, markdown_it.__version__, pydantic.VERSION]
-    return json.dumps({"myst-parser, markdown-it, pydantic": libraries, "settings": settings}, default=repr)
 
 
 def memo_file(folder: Path, sources: Path, annotations: Path) -> Path:
@@ -329,13 +316,12 @@ def check(
     has_docs = use_docs and docs.is_dir()
     jobs = default_jobs() if jobs is None else jobs
     with _collector_paused():
-        settings = conf_settings(docs if has_docs else None)
+        checker = body_checker(docs if has_docs else None)
         cache = memo = None
         if cache_dir is not None:
             cache = ParseCache(cache_file(cache_dir, sources, annotations))
-            memo = Memo(memo_file(cache_dir, sources, annotations), _memo_version(settings))
+            memo = Memo(memo_file(cache_dir, sources, annotations), memo_version(checker))
         with caching(cache):
-            checker = body_checker(docs if has_docs else None, settings)
             edition = load_edition(sources, annotations, keys, checker, jobs=jobs, memo=memo)
         if memo is not None:
             memo.save()

@@ -315,6 +315,18 @@ def load_edition(
     return edition
 
 
+def memo_version(checker: BodyChecker) -> str:
+    """What a memo of ``load_edition``'s results depends on besides this package's code (``memo.Memo`` adds
+    that): the body checker's settings and libraries, and what parses YAML, validates and folds text."""
+    import unicodedata
+
+    import pydantic
+    import yaml
+
+    versions = f"pyyaml={yaml.__version__} pydantic={pydantic.VERSION} unicode={unicodedata.unidata_version}"
+    return f"{versions} python={sys.version_info[:3]} checker={checker.fingerprint()}"
+
+
 class _Texts(dict[str, SourceText]):
     """Each source's text prepared for anchoring, made when first asked for: a source whose selectors all have
     known places is never prepared."""

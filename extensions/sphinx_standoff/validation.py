@@ -10,9 +10,10 @@ these (most prose) is not tokenised: see "the plain-text screen" below.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from markdown_it.renderer import RendererHTML
@@ -187,12 +188,23 @@ class BodyChecker:
         *,
         screen: bool = True,
     ) -> None:
-        self._md = _parser(config)
+        self._config = config or MdParserConfig()
+        self._md = _parser(self._config)
         self.allowed_roles = frozenset(allowed_roles)
         self.allowed_directives = frozenset(allowed_directives)
         self.screen = screen and _screens(self._md)
         self._verdicts: dict[str, tuple[tuple[BodyProblem, ...], tuple[CitedKey, ...]]] = {}
         self._verdicts_for: tuple[frozenset[str], frozenset[str]] = (self.allowed_roles, self.allowed_directives)
+
+    def fingerprint(self) -> str:
+        """What this checker's verdicts depend on besides the body: its settings, and the versions of the
+        libraries that parse a body (a verdict kept between runs is good only for the same fingerprint)."""
+        from importlib.metadata import version
+
+        config = {f.name: repr(getattr(self._config, f.name)) for f in fields(self._config)}
+        libraries = {name: version(name) for name in ("myst-parser", "markdown-it-py", "sphinxcontrib-bibtex")}
+        settings = {"roles": sorted(self.allowed_roles), "directives": sorted(self.allowed_directives)}
+        return json.dumps({"config": config, **settings, "screen": self.screen, "libraries": libraries})
 
     def check(self, body: str) -> tuple[list[BodyProblem], list[CitedKey]]:
         if self.screen and not needs_tokens(body):

@@ -1,4 +1,4 @@
-"""What was worked out from an unchanged file, kept between runs of the checker.
+"""What was worked out from an unchanged file, kept between runs (of the checker; of a build, in its doctrees).
 
 What an annotation file yields (its annotations' places, their bodies' verdicts, where their selectors land)
 depends on nothing but the file's bytes, the texts of the sources it quotes (which the user of a ``Memo``

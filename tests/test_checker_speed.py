@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -423,8 +424,6 @@ def test_the_sources_of_a_copy_of_the_tiny_edition_load_as_before(tmp_path: Path
 
 
 def test_the_default_number_of_jobs_is_at_least_one_and_at_most_the_cpus() -> None:
-    import os
-
     from sphinx_standoff.check import default_jobs
 
     assert 1 <= default_jobs() <= (os.cpu_count() or 1)
@@ -806,7 +805,6 @@ def test_a_memo_of_the_wrong_shape_is_worked_out_again(
 
 def test_the_command_writes_its_output_before_it_exits_at_once(tiny_project: Path, tmp_path: Path) -> None:
     """``standoff check`` exits without freeing what it built, and says everything first."""
-    import os
     import subprocess
     import sys
 
@@ -876,3 +874,28 @@ def test_the_memo_is_kept_for_one_checker_setting_and_one_code() -> None:
     assert len({plain, *others}) == 4
     assert Memo(None, plain).version != Memo(None, others[0]).version
     assert "code=" in Memo(None, plain).version  # a hash of this package's modules
+
+
+def test_the_memo_version_is_the_same_in_every_process() -> None:
+    """A set in the MyST settings is named in a fixed order: with other hash seeds, the same version."""
+    import subprocess
+    import sys
+
+    script = (
+        "from myst_parser.config.main import MdParserConfig\n"
+        "from sphinx_standoff.edition import memo_version\n"
+        "from sphinx_standoff.validation import BodyChecker\n"
+        "extensions = {'colon_fence', 'dollarmath', 'deflist', 'smartquotes', 'substitution'}\n"
+        "print(memo_version(BodyChecker(MdParserConfig(enable_extensions=extensions))))\n"
+    )
+    versions = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(versions) == 1

@@ -201,7 +201,7 @@ class BodyChecker:
         libraries that parse a body (a verdict kept between runs is good only for the same fingerprint)."""
         from importlib.metadata import version
 
-        config = {f.name: repr(getattr(self._config, f.name)) for f in fields(self._config)}
+        config = {f.name: _stable_repr(getattr(self._config, f.name)) for f in fields(self._config)}
         libraries = {name: version(name) for name in ("myst-parser", "markdown-it-py", "sphinxcontrib-bibtex")}
         settings = {"roles": sorted(self.allowed_roles), "directives": sorted(self.allowed_directives)}
         return json.dumps({"config": config, **settings, "screen": self.screen, "libraries": libraries})
@@ -300,3 +300,11 @@ def describe_validation_error(error: Any) -> str:
         return f"{where}: {error.get('input')!r} is not one of {ctx.get('expected')}"
     message = error.get("msg", "invalid value")
     return f"{where}: {message}" if where else message
+
+
+def _stable_repr(value: Any) -> str:
+    """``repr``, but the same in every process for a set (whose order follows the strings' hashes, which
+    differ from one process to the next)."""
+    if isinstance(value, set | frozenset):
+        return f"{type(value).__name__}({sorted(map(_stable_repr, value))!r})"
+    return repr(value)

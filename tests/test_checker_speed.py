@@ -657,11 +657,17 @@ def test_text_is_folded_at_once_exactly_as_the_general_way_folds_it(alphabet: li
 
 
 def test_folding_knows_every_whitespace_character() -> None:
+    """Every character Python (``str.isspace``, ``\\s``) calls whitespace folds to one space, alone, in a run and
+    between words, both ways of folding, and with offsets back into the original."""
     from sphinx_standoff import anchoring
 
     everything = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-    assert anchoring._SPACE_CHARACTERS == everything
     assert all(re.fullmatch(r"\s", c) for c in everything)
+    for c in everything:
+        for text, folded in [(c, " "), (c * 3, " "), (f"a{c}b", "a b"), (f"a{c}{c}\u2019b", "a 'b")]:
+            assert anchoring.fold(text) == folded, repr(text)
+            assert anchoring._fold_in_general(text)[0] == folded, repr(text)
+            assert _offsets(*anchoring._fold_one_for_one(text)) == _offsets(*anchoring._fold_in_general(text))
 
 
 # -- where a received file is ---------------------------------------------------------------------------------

@@ -33,17 +33,8 @@ _QUOTES = str.maketrans(
 
 
 _WHITESPACE = re.compile(r"\s+")
-_WHITESPACE_RUN = re.compile(r"\s\s")
 #: two or more whitespace characters in a row (folded to one space)
 _SPACES_RUN = re.compile(r"\s\s+")
-#: every whitespace character (as ``str.isspace`` and ``\s`` have it); a test checks the list is whole
-_SPACE_CHARACTERS = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
-#: every ASCII whitespace character to a space
-_ASCII_SPACES = {ord(c): " " for c in _SPACE_CHARACTERS if c.isascii()}
 _QUOTE_PAIRS = [(chr(curly), straight) for curly, straight in _QUOTES.items()]
 _ASCII_BYTES = bytes(range(128))
 #: runs of non-ASCII characters other than whitespace
@@ -97,10 +88,9 @@ class _Folded:
         return self._orig_at[k] + (position - self._fold_at[k])
 
 
-def _fold_one_for_one(text: str) -> tuple[str, list[int], list[int]]:
-    """Fold a text in which every character folds to one (``_folds_one_for_one``): all at once, with string
-    methods (a translation table is slow on non-ASCII text), and a breakpoint after each whitespace run."""
-    n = len(text)
+def _fold_text(text: str) -> str:
+    """The folded form of a text in which every character folds to one (``_folds_one_for_one``): each run of
+    whitespace (as ``str.split`` has it, the same as a regular expression's) a space, curly quotes straight."""
     words = text.split()
     if not words:
         folded = " " if text else ""
@@ -113,6 +103,14 @@ def _fold_one_for_one(text: str) -> tuple[str, list[int], list[int]]:
     for curly, straight in _QUOTE_PAIRS:
         if curly in folded:
             folded = folded.replace(curly, straight)
+    return folded
+
+
+def _fold_one_for_one(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold a text in which every character folds to one (``_folds_one_for_one``): all at once, with string
+    methods (a translation table is slow on non-ASCII text), and a breakpoint after each whitespace run."""
+    n = len(text)
+    folded = _fold_text(text)
     if len(folded) == n:  # no run of several whitespace characters: the offsets run in step throughout
         return folded, [0, n], [0, n]
     fold_at = [0]
@@ -199,11 +197,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 def fold(text: str) -> str:
     """The normalised form of ``text``, without the offsets."""
-    if text.isascii():
-        if _WHITESPACE_RUN.search(text) is None:
-            return text.translate(_ASCII_SPACES)  # as below, without a regular expression's substitution
-        return _WHITESPACE.sub(" ", text)
-    return _Folded(text).folded
+    return _fold_text(text) if _folds_one_for_one(text) else _fold_in_general(text)[0]
 
 
 @dataclass(frozen=True)

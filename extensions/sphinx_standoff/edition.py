@@ -28,7 +28,7 @@ from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
 from .memo import Memo, key_of
 from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Identification, Quotation, targets_of, texts_of
-from .transcription import Source, read_source
+from .transcription import Source, follow_links, is_inside, read_source
 from .validation import BodyChecker, BodyProblem, CitedKey, describe_validation_error
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
@@ -144,7 +144,8 @@ class _Files:
 
     def __init__(self, files: Mapping[Path, bytes] | None) -> None:
         self.memory = None if files is None else {Path(os.path.normpath(path)): data for path, data in files.items()}
-        self._resolved: dict[Path, Path] = {}
+        #: each folder asked about, with its links followed
+        self._resolved: dict[str, str] = {}
 
     def is_dir(self, folder: Path) -> bool:
         if self.memory is None:
@@ -178,23 +179,15 @@ class _Files:
         """Is ``path`` (a symlink, say) really somewhere outside ``folder``?"""
         if self.memory is not None:
             return not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder)))
+        base = os.path.abspath(folder)
+        real = self._resolved.get(base)
+        if real is None:
+            real = self._resolved[base] = os.path.realpath(base)
+        target = os.path.abspath(path)
+        if ".." in path.parts or not is_inside(target, base):
+            return not is_inside(os.path.realpath(path), real)
         # a path found under ``folder`` through no symbolic link is inside it: only links need resolving
-        try:
-            parts = path.relative_to(folder).parts
-        except ValueError:
-            parts = ("..",)
-        if ".." not in parts:
-            here = folder
-            for part in parts:
-                here = here / part
-                if here.is_symlink():
-                    break
-            else:
-                return False
-        resolved = self._resolved.get(folder)
-        if resolved is None:
-            resolved = self._resolved[folder] = folder.resolve()
-        return not path.resolve().is_relative_to(resolved)
+        return not is_inside(follow_links(target, base, real), real)
 
 
 def load_edition(
@@ -288,7 +281,7 @@ def load_edition(
         entry = entry_of[id(item)]
         if entry.verdicts is None:
             entry.verdicts = _body_verdicts(item, checker)
-        if not _check_body(item, checker, bib_keys, diagnostics, entry.verdicts):
+        if not _check_body(item, entry.verdicts, bib_keys, diagnostics):
             continue
         if id(item) in known:
             ok, item.anchors = True, known[id(item)]
@@ -517,7 +510,7 @@ class _Entry:
     column: int
     body_line: int
     text_lines: dict[str, int]
-    #: ``None`` until the bodies are checked (a worker checks them; otherwise ``_check_body`` does)
+    #: ``None`` until the bodies are checked (by a worker, a memo, or else ``load_edition``)
     verdicts: list[_Verdict] | None = None
     annotation: Any = None
     #: where a memo says the selectors land (see ``_known_anchors``)
@@ -536,7 +529,7 @@ _FileResult = tuple[list[Diagnostic], int, list[_Entry]]
 
 
 def _read_file(path: Path, checker: BodyChecker | None, tree: _Files | None = None) -> _FileResult:
-    """What ``_load_file`` finds in one annotation file, and (given a ``checker``) its bodies' verdicts."""
+    """What ``_file_entries`` finds in one annotation file, and (given a ``checker``) its bodies' verdicts."""
     diagnostics: list[Diagnostic] = []
     entries, count = _file_entries(path, diagnostics, tree)
     if checker is not None:
@@ -545,13 +538,8 @@ def _read_file(path: Path, checker: BodyChecker | None, tree: _Files | None = No
     return diagnostics, count, entries
 
 
-def _load_file(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = None) -> tuple[list[Located], int]:
-    """The valid annotations of one file, and how many annotations it declares (valid or not)."""
-    entries, count = _file_entries(path, diagnostics, tree)
-    return [entry.located(str(path)) for entry in entries], count
-
-
 def _file_entries(path: Path, diagnostics: list[Diagnostic], tree: _Files | None = None) -> tuple[list[_Entry], int]:
+    """The valid annotations of one file, and how many annotations it declares (valid or not)."""
     where = str(path)
     tree = tree or _Files(None)
     size = path.stat().st_size if tree.memory is None else len(tree.read(path))
@@ -667,16 +655,12 @@ def _body_verdicts(item: Located, checker: BodyChecker) -> list[_Verdict]:
 
 
 def _check_body(
-    item: Located,
-    checker: BodyChecker,
-    bib_keys: set[str] | None,
-    diagnostics: list[Diagnostic],
-    verdicts: list[_Verdict] | None = None,
+    item: Located, verdicts: list[_Verdict], bib_keys: set[str] | None, diagnostics: list[Diagnostic]
 ) -> bool:
-    """Report what is wrong with the annotation's MyST texts (``verdicts``, if already known, are what
-    ``checker`` says of them)."""
+    """Report what is wrong with the annotation's MyST texts: their ``verdicts`` (``_body_verdicts``), and
+    citation keys not in the bibliography."""
     ok = True
-    for start, problems, keys in _body_verdicts(item, checker) if verdicts is None else verdicts:
+    for start, problems, keys in verdicts:
         for problem in problems:
             diagnostics.append(item.diagnostic(problem.message, line=start + problem.line, column=1))
             ok = False

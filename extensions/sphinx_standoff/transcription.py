@@ -239,25 +239,25 @@ def _received_path(path: Path, name: str, line: int, *, on_disk: bool, folders: 
     """
     folder = os.path.normpath(os.path.abspath(path.parent))
     written = os.path.normpath(os.path.join(folder, name))
-    if not _inside(written, folder):
+    if not is_inside(written, folder):
         raise _outside(path, name, line)
     if not on_disk:
         return Path(written)
     folders = {} if folders is None else folders
     if folder not in folders:
         folders[folder] = os.path.realpath(folder)
-    resolved = _follow_links(written, folder, folders[folder])
-    if not _inside(resolved, folders[folder]):
+    resolved = follow_links(written, folder, folders[folder])
+    if not is_inside(resolved, folders[folder]):
         raise _outside(path, name, line)
     return Path(resolved)
 
 
-def _inside(target: str, folder: str) -> bool:
+def is_inside(target: str, folder: str) -> bool:
     """Is the normalised absolute path ``target`` ``folder`` or inside it (``Path.is_relative_to``, on strings)?"""
     return target == folder or target.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
 
 
-def _follow_links(written: str, folder: str, real_folder: str) -> str:
+def follow_links(written: str, folder: str, real_folder: str) -> str:
     """``written`` (inside ``folder``, whose links followed give ``real_folder``) with its links followed.
 
     When no part of it below the folder is a link, it lies where the folder really is: a look at those parts

@@ -13,8 +13,9 @@ waited for, from ``os.wait4``), the median of ``--runs`` runs; the ratios editio
 edition/plain+notes; the bytes of HTML written. Then, on each corpus, incremental rebuilds (nothing changed,
 one annotation file edited, one source edited: time, and the documents Sphinx read again) and, on the
 largest, a parallel build (``-j auto``): its time, speed-up, and whether its output is byte-identical to the
-serial build's. Finally the checker on about 100,000 annotations: cold (nothing cached), and with its YAML cache
-warm (nothing changed, and one annotation file edited).
+serial build's. Finally the checker on about 100,000 annotations: cold (nothing cached), and with its caches
+(YAML, memo) warm: nothing changed (``check()`` alone, and the whole ``standoff check`` command), one
+annotation file edited.
 
     python bench/run.py [--frus DIR ...] [--sizes 100,1000,5000] [--runs 3] [--work DIR] [--json FILE]
     nox -s bench -- [the same arguments]
@@ -263,7 +264,7 @@ def parallel(corpus: corpora.Corpus, out: Path, row: Row, log: Callable[[str], N
 
 def checker_time(root: Path, docs: Path, cache: Path | None = None, jobs: int | None = None) -> tuple[str, float, int]:
     """Time the checker (``check.check``; ``edition.load_edition`` if there is none) in a fresh process, with its
-    YAML cache in ``cache`` (``None``: no cache) and ``jobs`` processes (``None``: its default)."""
+    caches (YAML, memo) in ``cache`` (``None``: none) and ``jobs`` processes (``None``: its default)."""
     script = f"""
 import inspect, json, sys, time
 from pathlib import Path
@@ -305,8 +306,8 @@ def command_time(root: Path, docs: Path, cache: Path) -> float:
 
 
 def checker_figures(root: Path, docs: Path, cache: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """The checker cold (nothing cached; one process and the default), with a warm cache (nothing changed), and
-    with a warm cache after one annotation file was edited: medians of ``runs``."""
+    """The checker cold (nothing cached; one process and the default), with warm caches (nothing changed; also
+    the whole command), and with warm caches after one annotation file was edited: medians of ``runs``."""
     shutil.rmtree(cache, ignore_errors=True)
     cold, cold_one = [], []
     what, count = "", 0

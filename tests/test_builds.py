@@ -234,6 +234,30 @@ def test_received_text_keeps_its_straight_quotes(edition: Built) -> None:
     assert "American Ambassador's residence" in mention
 
 
+def test_quoted_passages_keep_the_characters_of_the_source(edition: Built) -> None:
+    """Wherever the edition quotes a source (notes, registers, chronology, comparisons), the quotation is a
+    passage as the source writes it: smart quotes leave its straight quotes, apostrophes and "..." alone. (The
+    feature's "steps...for", where the letter reads "steps to be taken", is a printing of its own.)"""
+    from sphinx_standoff.edition import load_edition
+    from sphinx_standoff.validation import BodyChecker
+
+    loaded = load_edition(PROJECT / "sources", PROJECT / "annotations", None, BodyChecker())
+    passages = {loaded.passage(anchor) for located in loaded.annotations for anchor in located.anchors}
+    quoted = []
+    for page in sorted(edition.outdir.rglob("*.html")):
+        for element in edition.html(page.relative_to(edition.outdir).as_posix()).select(".standoff-quoted"):
+            text = element.get_text()
+            assert text[:1] == "\u201c" and text[-1:] == "\u201d", (page.name, text)
+            assert text[1:-1] in passages, (page.name, text)
+            quoted.append(text[1:-1])
+    as_written = {passage for passage in quoted if re.search(r"[\"']|\.\.\.", passage)}
+    assert any("steps...for" in passage for passage in as_written), sorted(as_written)
+    assert len(as_written) >= 8, sorted(as_written)
+    # what an emendation's note says the source reads
+    page = edition.html("sources/kennedy-1962-03-07-letter.html")
+    assert "\u201c'providing\u201d" in {element.get_text() for element in page.select(".standoff-sic")}
+
+
 def test_full_edition_is_reproducible_wherever_it_is_built(edition: Built, full_copy: Project) -> None:
     """Two fresh builds of the same input, one from the repository and one from a copy elsewhere: the same
     bytes, every file, so that no build depends on the time or the place it is made."""

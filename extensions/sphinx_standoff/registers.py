@@ -20,7 +20,7 @@ from .comparison import Analysis, Entry, Reading, describe_value
 from .edition import Edition, Located
 from .mentions import Mentions
 from .model import Claim, CrossReference, Entity, Identification, Quotation
-from .render import PROPERTY_LABELS, collation_paragraph, variants_list, xref
+from .render import PROPERTY_LABELS, collation_paragraph, quoted, variants_list, xref
 
 MarkdownRenderer = Callable[[str, str, int], list[nodes.Node]]
 
@@ -91,9 +91,7 @@ class CrossSourcePages:
 
     def _reading_card(self, entry: Entry, reading: Reading) -> nodes.container:
         located = self._located(reading.annotation) if reading.annotation else entry.curated
-        body: list[nodes.Node] = [
-            nodes.paragraph("", "", nodes.inline("", f"“{reading.text}”", classes=["standoff-quoted"]))
-        ]
+        body: list[nodes.Node] = [nodes.paragraph("", "", quoted(reading.text))]
         if reading.value is not None:
             line = nodes.paragraph(
                 "",
@@ -314,7 +312,7 @@ class CrossSourcePages:
         para += nodes.Text(" — ")
         para += self._para_link(anchor, located.id, located)
         para += nodes.Text(": ")
-        para += nodes.inline("", f"“{self.edition.passage(anchor)}”", classes=["standoff-quoted"])
+        para += quoted(self.edition.passage(anchor))
         return nodes.list_item("", para, classes=["standoff-disputed"] if disputed else [])
 
     # -- comparisons ---------------------------------------------------------------------------------------
@@ -360,11 +358,11 @@ class CrossSourcePages:
                     [
                         _card(
                             [self._para_link(left, key, located)],
-                            [nodes.paragraph("", f"“{self.edition.passage(left)}”")],
+                            [nodes.paragraph("", "", quoted(self.edition.passage(left)))],
                         ),
                         _card(
                             [self._para_link(right, key, located)],
-                            [nodes.paragraph("", f"“{self.edition.passage(right)}”")],
+                            [nodes.paragraph("", "", quoted(self.edition.passage(right)))],
                         ),
                     ]
                 )
@@ -433,8 +431,12 @@ class CrossSourcePages:
             for source_id in sorted(paragraphs, key=lambda sid: _natural(self.edition.sources[sid].label)):
                 line = nodes.paragraph("", "")
                 line += nodes.strong("", self.edition.sources[source_id].label)
-                forms = ", ".join(f"“{form}”" for form in sorted(spelled.get(source_id, ())))
-                line += nodes.Text(f": {forms} — " if forms else ": ")
+                forms = sorted(spelled.get(source_id, ()))
+                line += nodes.Text(": ")
+                for index, form in enumerate(forms):
+                    line += [nodes.Text(", ")] if index else []
+                    line += quoted(form, "standoff-spelling")
+                line += nodes.Text(" — " if forms else "")
                 for index, number in enumerate(paragraphs[source_id]):
                     if index:
                         line += nodes.Text(", ")
@@ -457,7 +459,7 @@ class CrossSourcePages:
             line = nodes.paragraph("", "", ids=[f"ann-{identification.id}"], classes=["standoff-identification"])
             line += nodes.emphasis("", "Identified by the editors at ")
             line += self._para_link(anchor, identification.id, identification)
-            line += nodes.Text(f": “{self.edition.passage(anchor)}”.")
+            line += [nodes.Text(": "), quoted(self.edition.passage(anchor)), nodes.Text(".")]
             box += line
             if identification.annotation.body:
                 box.extend(self.markdown(identification.annotation.body, identification.path, identification.body_line))

@@ -62,6 +62,23 @@ PROPERTY_LABELS = {
 }
 
 
+def verbatim(text: str, *classes: str) -> nodes.inline:
+    """Words of a source (or the editors' reading of them) exactly as written.
+
+    Sphinx's smart quotes would turn straight quotes, ``--`` and ``...`` in them into typographic ones and so
+    misquote the source, where the edition's business is telling apart the wordings and printings of a text.
+    The mark keeps them as they are; quotation marks put around them by the edition are typographic already.
+    """
+    node = nodes.inline("", text, classes=list(classes))
+    node["support_smartquotes"] = False
+    return node
+
+
+def quoted(text: str, *classes: str) -> nodes.inline:
+    """A passage of a source, quoted: “text”, its own characters as written (see ``verbatim``)."""
+    return verbatim(f"“{text}”", *(classes or ("standoff-quoted",)))
+
+
 def xref(reftype: str, target: str, label: str, annotation: str, path: str, line: int) -> addnodes.pending_xref:
     """A link resolved late by the ``standoff`` domain: to a paragraph, a register entry or an event."""
     node = addnodes.pending_xref(
@@ -81,6 +98,7 @@ def xref(reftype: str, target: str, label: str, annotation: str, path: str, line
 def collation_paragraph(collation: Collation) -> nodes.paragraph:
     """The quotation as quoted, its differences from the text quoted marked word by word."""
     para = nodes.paragraph(classes=["standoff-collation"])
+    para["support_smartquotes"] = False  # the words of two texts as written (see ``verbatim``)
     para += nodes.emphasis("", "Collation: ")
     for index, segment in enumerate(collation.segments):
         if index:
@@ -104,6 +122,7 @@ def variants_list(collation: Collation) -> nodes.Element:
     items = nodes.enumerated_list(classes=["standoff-variants"])
     for segment in collation.differences:
         para = nodes.paragraph()
+        para["support_smartquotes"] = False  # the words of two printings as written (see ``verbatim``)
         para += nodes.inline("", segment.quoted or "—", classes=["standoff-variant-quoted"])
         para += nodes.Text(" ] ")
         para += nodes.inline("", segment.quoting or "—", classes=["standoff-variant-quoting"])
@@ -405,9 +424,9 @@ class SourcePage:
                 "",
                 nodes.emphasis("", "Emendation. "),
                 nodes.Text("The source reads "),
-                nodes.inline("", f"“{sic}”", classes=["standoff-sic"]),
+                quoted(sic, "standoff-sic"),
                 nodes.Text("; the editors read "),
-                nodes.inline("", f"“{annotation.reading}”", classes=["standoff-reading"]),
+                quoted(annotation.reading, "standoff-reading"),
                 nodes.Text(f" ({REASONS.get(annotation.reason, annotation.reason)})."),
             )
         elif isinstance(annotation, CrossReference):
@@ -472,7 +491,7 @@ class SourcePage:
         link = self._xref(
             "para", f"{anchor.source}#p{anchor.paragraph}", f"{source.label}, ¶{anchor.paragraph}", located
         )
-        return [link, nodes.Text(": "), nodes.inline("", f"“{passage}”", classes=["standoff-quoted"])]
+        return [link, nodes.Text(": "), quoted(passage)]
 
     def _labels(self) -> dict[str, str]:
         if self.analysis is None:
@@ -493,7 +512,7 @@ class SourcePage:
             classes=["standoff-claim-line"],
         )
         if claim.as_written:
-            para += nodes.Text(f" (as written: “{claim.as_written}”)")
+            para += [nodes.Text(" (as written: "), quoted(claim.as_written, "standoff-as-written"), nodes.Text(")")]
         para += nodes.Text(". ")
         if not self._entries_of(located):
             para += nodes.Text("No disagreement found with the record or the other accounts; see the ")

@@ -4,7 +4,8 @@
   find nothing: every hostile and erroneous body in the tests, every body of the edition, and many thousands
   of generated strings get exactly the same verdict from ``BodyChecker.check`` as from the full
   ``check_tokens``.
-* Worker processes (``check(jobs=N)``) give exactly the diagnostics and the edition of one process.
+* Worker processes (``check(jobs=N)``) give exactly the diagnostics and the edition of one process, the one
+  that reads the sources while the memo is taken back included.
 * The YAML loader's quicker tree walk gives the same data and marks as before, and a bad merge key is a
   diagnostic, not a traceback.
 * The YAML cache (``yamlsource.ParseCache``) gives every run exactly what parsing gives, lines and columns
@@ -762,6 +763,59 @@ def test_the_memo_gives_what_working_it_out_gives_and_only_for_unchanged_input(
     refused = check(tiny_project, cache_dir=cache, **kwargs)
     assert shown(refused, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
     assert any("role {cite:p} is not allowed" in d.message for d in refused.errors)
+
+
+def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a memo and a second job, a worker process reads the sources while this one takes the annotation
+    files back from the memo. The run reports exactly what one process reports, the problems of the sources
+    included and in the same place; where the worker dies, this process reads the sources itself."""
+    sources = tiny_project / "sources"
+    (sources / "broken.txt").write_text("no front matter\n", encoding="utf-8")
+    shutil.copy(sources / "alpha.txt", sources / "alpha-again.txt")  # the same id twice
+    (tiny_project / "annotations" / "duplicate.yaml").write_text(note("Again.", "lamp-lit"), encoding="utf-8")
+    # a file with a problem of its own, never remembered: read afresh each time, by this process
+    bad = tiny_project / "annotations" / "bad.yaml"
+    bad.write_text("annotations:\n  - id: odd\n    kind: oddity\n", encoding="utf-8")
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
+    cache = tmp_path / "cache"
+    alone = check(tiny_project, jobs=1, **kwargs)
+    check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
+    # more bytes from the memo than that, fewer to read afresh: the worker reads the sources
+    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", bad.stat().st_size + 1)
+    started: list[bool] = []
+    real_apart = edition_module._sources_apart
+
+    def apart(*args: Any) -> Any:
+        worker = real_apart(*args)
+        started.append(worker is not None)
+        return worker
+
+    monkeypatch.setattr(edition_module, "_sources_apart", apart)
+    together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
+    assert started == [True]
+    assert shown(together, tiny_project) == shown(alone, tiny_project)
+    assert together.edition.diagnostics == alone.edition.diagnostics  # in the order the loader found them
+    messages = [d.message for d in alone.errors]
+    assert any("must begin with '---'" in m for m in messages)
+    assert any("source id 'harbour-log' is already used" in m for m in messages)
+    assert any("'lamp-lit'" in m for m in messages)  # a check across files, after the memo
+    assert any("oddity" in m for m in messages)
+
+    parent = os.getpid()
+    real_load = edition_module._load_sources
+
+    def dying(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(1)  # the worker is killed
+        return real_load(*args)
+
+    monkeypatch.setattr(edition_module, "_load_sources", dying)
+    died = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
+    assert started == [True, True]
+    assert shown(died, tiny_project) == shown(alone, tiny_project)
+    assert died.edition.diagnostics == alone.edition.diagnostics
 
 
 def _each(change: Any) -> Any:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -221,20 +221,29 @@ def load_edition(
     annotation_files = tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if found else []
     refused = {path for path in annotation_files if tree.outside(path, annotations_dir)}
     readable = [path for path in annotation_files if path not in refused]
-    remembered, keys = _remembered(readable, tree, memo)
-    unread = [path for path in readable if path not in remembered]
-    large = jobs > 1 and tree.memory is None and _bytes(unread) >= PARALLEL_MIN_BYTES
-    pool = _pool(jobs - 1, checker) if large else None
-    # the first files are read here (after the sources), the others by the workers, which start on them now
-    own = len(unread) if pool is None else round(len(unread) * _own_share(jobs))
-    loading: Iterator[_WorkerResults] = iter(())
-    if pool is not None:
-        loading = pool.map(_read_files, _chunks(unread[own:], _FILES_PER_TASK))
+    hits, keys = _looked_up(readable, tree, memo)
     #: the files to remember: (key, how many annotations the file declares, its entries with their items)
     to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
+    sources: dict[str, Source] = {}
+    sources_at = len(diagnostics)  # where what reading the sources finds goes, whoever reads them
+    apart = pool = None
     try:
-        sources = _load_sources(sources_dir, diagnostics, tree)
-        texts = _Texts(sources)
+        # taking many files back from the memo is much of this process's work: a worker reads the sources then
+        if jobs > 1 and tree.memory is None and sum(len(data) for _, data, _ in hits.values()) >= PARALLEL_MIN_BYTES:
+            if _bytes(path for path in readable if path not in hits) < PARALLEL_MIN_BYTES:
+                apart = _sources_apart(sources_dir)
+        remembered = _remembered(hits, keys, memo)
+        del hits
+        unread = [path for path in readable if path not in remembered]
+        large = jobs > 1 and tree.memory is None and _bytes(unread) >= PARALLEL_MIN_BYTES
+        pool = _pool(jobs - 1, checker) if large else None
+        # the first files are read here (after the sources), the others by the workers, which start on them now
+        own = len(unread) if pool is None else round(len(unread) * _own_share(jobs))
+        loading: Iterator[_WorkerResults] = iter(())
+        if pool is not None:
+            loading = pool.map(_read_files, _chunks(unread[own:], _FILES_PER_TASK))
+        if apart is None:
+            sources = _load_sources(sources_dir, diagnostics, tree)
         if not found:
             diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
         read_here = (_read_file(path, None, tree) for path in unread[:own])
@@ -262,9 +271,16 @@ def load_edition(
                 items.append((entry, item))
             if path in keys and not file_diagnostics:
                 to_remember.append((keys[path], count, items))
+    except BaseException:
+        if apart is not None:
+            apart[0].shutdown(cancel_futures=True)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if apart is not None:
+        sources, diagnostics[sources_at:sources_at] = _sources_from(apart, sources_dir)
+    texts = _Texts(sources)
     located = _unique(located, diagnostics)
     located = _check_links(located, diagnostics)
     unchanged: dict[int, bool] = {}
@@ -351,14 +367,15 @@ class _Landed:
         self.places = places
 
 
-def _remembered(
+def _looked_up(
     paths: list[Path], tree: _Files, memo: Memo | None
-) -> tuple[dict[Path, tuple[int, list[_Entry]]], dict[Path, str]]:
-    """The files whose bytes ``memo`` has seen, with what they yielded then; and each other file's key."""
-    remembered: dict[Path, tuple[int, list[_Entry]]] = {}
+) -> tuple[dict[Path, tuple[str, bytes, Any]], dict[Path, str]]:
+    """The files whose bytes ``memo`` has seen, with their key, bytes and what the memo keeps for them; and
+    each other file's key."""
+    hits: dict[Path, tuple[str, bytes, Any]] = {}
     keys: dict[Path, str] = {}
     if memo is None:
-        return remembered, keys
+        return hits, keys
     for path in paths:
         try:
             data = tree.read(path)
@@ -368,14 +385,28 @@ def _remembered(
             continue
         key = key_of(data)
         stored = memo.get(key)
-        if stored is not None:
-            try:
-                remembered[path] = _from_memo(stored, data)
-                continue
-            except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
-                memo.forget(key)  # not what this code keeps: worked out again, below
+        if stored is None:
+            keys[path] = key
+        else:
+            hits[path] = (key, data, stored)
+    return hits, keys
+
+
+def _remembered(
+    hits: dict[Path, tuple[str, bytes, Any]], keys: dict[Path, str], memo: Memo | None
+) -> dict[Path, tuple[int, list[_Entry]]]:
+    """What each file of ``hits`` yielded in an earlier run. A file whose memo is not of the shape this code
+    keeps is forgotten by the memo and given its key in ``keys``, to be worked out again."""
+    remembered: dict[Path, tuple[int, list[_Entry]]] = {}
+    for path, (key, data, stored) in hits.items():
+        try:
+            remembered[path] = _from_memo(stored, data)
+            continue
+        except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
+            if memo is not None:
+                memo.forget(key)
         keys[path] = key
-    return remembered, keys
+    return remembered
 
 
 _Place = tuple[StrictInt, StrictInt, StrictInt]
@@ -492,6 +523,9 @@ def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files
         sources[source.id] = source
     return sources
 
+
+#: the sources read, by id, and what reading them found
+_Sources = tuple[dict[str, Source], list[Diagnostic]]
 
 #: a body's verdict: the line its text starts on, what is wrong with it, the citation keys it uses
 _Verdict = tuple[int, list[BodyProblem], list[CitedKey]]
@@ -760,6 +794,37 @@ def _pool(workers: int, *state: Any) -> Executor | None:
         )
     except (OSError, ValueError, NotImplementedError):
         return None
+
+
+def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_Sources]] | None:
+    """A worker process reading the sources (``_sources_from`` takes them); ``None`` where none can be had."""
+    pool = _pool(1)
+    if pool is None:
+        return None
+    try:
+        return pool, pool.submit(_read_sources, sources_dir)
+    except RuntimeError:  # the pool could not start its process
+        pool.shutdown(cancel_futures=True)
+        return None
+
+
+def _read_sources(sources_dir: Path) -> _Sources:
+    diagnostics: list[Diagnostic] = []
+    return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
+
+
+def _sources_from(apart: tuple[Executor, Future[_Sources]], sources_dir: Path) -> _Sources:
+    """The sources the worker read, with what it found; read here instead if the worker failed (it was
+    killed, or what it read could not be sent)."""
+    pool, future = apart
+    try:
+        return future.result()
+    except Exception:
+        # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
+        # itself), this process reads them as it would have without a worker: the same result, or the same error
+        return _read_sources(sources_dir)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _own_share(jobs: int) -> float:

@@ -782,6 +782,8 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     cache = tmp_path / "cache"
     alone = check(tiny_project, jobs=1, **kwargs)
     check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
+    yaml_file = yamlsource.cache_file(cache, tiny_project / "sources", tiny_project / "annotations")
+    cached = set(json.loads(yaml_file.read_bytes())["entries"])
     # more bytes from the memo than that, fewer to read afresh: the worker reads the sources
     monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", bad.stat().st_size + 1)
     started: list[bool] = []
@@ -796,6 +798,8 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
     assert started == [True]
     assert shown(together, tiny_project) == shown(alone, tiny_project)
+    # the front matter the worker took from the YAML cache stays in it, to be taken again next time
+    assert set(json.loads(yaml_file.read_bytes())["entries"]) == cached
     assert together.edition.diagnostics == alone.edition.diagnostics  # in the order the loader found them
     messages = [d.message for d in alone.errors]
     assert any("must begin with '---'" in m for m in messages)

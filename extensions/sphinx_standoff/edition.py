@@ -796,7 +796,7 @@ def _pool(workers: int, *state: Any) -> Executor | None:
         return None
 
 
-def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_Sources]] | None:
+def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_SourcesRead]] | None:
     """A worker process reading the sources (``_sources_from`` takes them); ``None`` where none can be had."""
     pool = _pool(1)
     if pool is None:
@@ -808,23 +808,35 @@ def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_Sources]] | Non
         return None
 
 
-def _read_sources(sources_dir: Path) -> _Sources:
+#: what the worker sends back: the sources and what reading them found, and what it took from and added to
+#: the active YAML cache (their front matter; ``yamlsource.ParseCache.report``), if there is one
+_SourcesRead = tuple[_Sources, yamlsource.Report | None]
+
+
+def _read_sources(sources_dir: Path) -> _SourcesRead:
     diagnostics: list[Diagnostic] = []
-    return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
+    sources = _load_sources(sources_dir, diagnostics, _Files(None))
+    cache = yamlsource.active()
+    return (sources, diagnostics), cache.report() if cache is not None else None
 
 
-def _sources_from(apart: tuple[Executor, Future[_Sources]], sources_dir: Path) -> _Sources:
+def _sources_from(apart: tuple[Executor, Future[_SourcesRead]], sources_dir: Path) -> _Sources:
     """The sources the worker read, with what it found; read here instead if the worker failed (it was
     killed, or what it read could not be sent)."""
     pool, future = apart
     try:
-        return future.result()
+        found, report = future.result()
     except Exception:
         # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
         # itself), this process reads them as it would have without a worker: the same result, or the same error
-        return _read_sources(sources_dir)
+        diagnostics: list[Diagnostic] = []
+        return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
     finally:
         pool.shutdown(cancel_futures=True)
+    cache = yamlsource.active()
+    if cache is not None and report is not None:
+        cache.merge(report)  # or the front matter would be left out of the cache file: parsed again next time
+    return found
 
 
 def _own_share(jobs: int) -> float:

@@ -206,9 +206,11 @@ def load_edition(
     revision) only those are seen, and nothing else is read.
 
     With ``jobs`` > 1 (the checker), a large edition's annotation files are read, validated and checked, and its
-    annotations anchored, by ``jobs - 1`` worker processes besides this one, which also reads the sources.
-    Every step is the one a single process takes, on the same input; what each finds is put together in the
-    same order, so that the edition and its diagnostics are exactly those of ``jobs=1``.
+    annotations anchored, by ``jobs - 1`` worker processes besides this one, which also reads the sources;
+    when instead most of them come back from the memo (which only this process can do, since what it makes is
+    slower to send than to make), one worker reads the sources meanwhile. Every step is the one a single
+    process takes, on the same input; what each finds is put together in the same order, so that the edition
+    and its diagnostics are exactly those of ``jobs=1``.
 
     With a ``memo`` (the checker's, made for ``checker``'s settings), what an annotation file without problems
     yielded in an earlier run (its annotations' places, their bodies' verdicts, where their selectors landed)

@@ -10,12 +10,13 @@ theme (furo) and settings:
 
 For each: wall time and peak memory (the maximum resident set size of the build and the processes it
 waited for, from ``os.wait4``), the median of ``--runs`` runs; the ratios edition/plain and
-edition/plain+notes; the bytes of HTML written. Then, on each corpus, incremental rebuilds (nothing changed,
-one annotation file edited, one source edited: time, and the documents Sphinx read again) and, on the
-largest, a parallel build (``-j auto``): its time, speed-up, and whether its output is byte-identical to the
-serial build's. Finally the checker on about 100,000 annotations: cold (nothing cached), and with its caches
-(YAML, memo) warm: nothing changed (``check()`` alone, and the whole ``standoff check`` command), one
-annotation file edited.
+edition/plain+notes; the bytes of HTML written. Then, on each corpus, incremental rebuilds: nothing changed,
+one annotation file edited (a body), one claim edited (its value: a place changed, or a date made less
+precise; what the pages across sources cost a contributor), one source edited: time, and the documents Sphinx
+read again. On the largest corpus, a parallel build (``-j auto``): its time, speed-up, and whether its output
+is byte-identical to the serial build's. Finally the checker on about 100,000 annotations: cold (nothing
+cached), and with its caches (YAML, memo) warm: nothing changed (``check()`` alone, and the whole ``standoff
+check`` command), one annotation file edited.
 
     python bench/run.py [--frus DIR ...] [--sizes 100,1000,5000] [--runs 3] [--work DIR] [--json FILE]
     nox -s bench -- [the same arguments]
@@ -80,6 +81,8 @@ class Row:
     annotation_edit_s: float = 0.0
     annotation_edit_read: list[str] = field(default_factory=list)
     annotation_edit_pages: list[str] = field(default_factory=list)
+    claim_edit_s: float = 0.0
+    claim_edit_read: list[str] = field(default_factory=list)
     source_edit_s: float = 0.0
     source_edit_read: list[str] = field(default_factory=list)
     parallel_s: float = 0.0
@@ -234,6 +237,14 @@ def incremental(corpus: corpora.Corpus, outdir: Path, row: Row, log: Callable[[s
     row.annotation_edit_s, row.annotation_edit_read, row.annotation_edit_pages = result.seconds, read, written
     chosen.write_text(original, encoding="utf-8")
     rebuild(corpus.edition, outdir)
+    claim = claim_edit(files)
+    if claim is not None:
+        path, before, after = claim
+        path.write_text(after, encoding="utf-8")
+        result, read, _ = rebuild(corpus.edition, outdir)
+        row.claim_edit_s, row.claim_edit_read = result.seconds, read
+        path.write_text(before, encoding="utf-8")
+        rebuild(corpus.edition, outdir)
     sources = sorted(corpus.sources_dir.glob("*.txt"))
     source = sources[len(sources) // 2]
     text = source.read_text(encoding="utf-8")
@@ -244,8 +255,46 @@ def incremental(corpus: corpora.Corpus, outdir: Path, row: Row, log: Callable[[s
     rebuild(corpus.edition, outdir)
     log(
         f"  incremental: nothing changed {row.noop_s:.1f} s; {chosen.name} edited {row.annotation_edit_s:.1f} s, "
-        f"read {row.annotation_edit_read}; {source.name} edited {row.source_edit_s:.1f} s, read {row.source_edit_read}"
+        f"read {row.annotation_edit_read}; a claim edited {row.claim_edit_s:.1f} s, "
+        f"read {read_list(row.claim_edit_read)}; "
+        f"{source.name} edited {row.source_edit_s:.1f} s, read {row.source_edit_read}"
     )
+
+
+#: a claim's ``value`` line, after its ``property`` line in the same mapping: a place, or a full date
+_CLAIM_VALUE = {
+    "place": re.compile(r"(?m)^(?P<i>[ \t]*)property: place[ \t]*\n(?:(?P=i)(?!value:)\S.*\n)*?(?P=i)value: .+$"),
+    "date": re.compile(
+        r"(?m)^(?P<i>[ \t]*)property: date[ \t]*\n(?:(?P=i)(?!value:)\S.*\n)*?"
+        r"(?P=i)value: (?P<q>['\"]?)(?P<month>\d{4}-\d{2})-\d{2}(?P=q)[ \t]*$"
+    ),
+}
+
+
+def claim_edit(files: list[Path]) -> tuple[Path, str, str] | None:
+    """A claim whose value is edited, still valid: the first place claim from the middle file on, its value
+    replaced; else a full date made a month. (file, its text, the text edited), or ``None`` if there is none."""
+    ordered = files[len(files) // 2 :] + files[: len(files) // 2]
+    for kind in ("place", "date"):
+        for path in ordered:
+            text = path.read_text(encoding="utf-8")
+            match = _CLAIM_VALUE[kind].search(text)
+            if match is None:
+                continue
+            if kind == "place":
+                line = f"{match.group('i')}value: Somewhere else"
+            else:
+                line = f"{match.group('i')}value: '{match.group('month')}'"
+            start = text.rindex("value:", match.start(), match.end()) - len(match.group("i"))
+            return path, text, text[:start] + line + text[match.end() :]
+    return None
+
+
+def read_list(read: list[str]) -> str:
+    """The documents read, the source pages counted rather than named."""
+    pages = [name for name in read if "/" in name]
+    others = [name for name in read if "/" not in name]
+    return ", ".join(others + ([f"{len(pages)} source page{'s' if len(pages) != 1 else ''}"] if pages else []))
 
 
 def parallel(corpus: corpora.Corpus, out: Path, row: Row, log: Callable[[str], None]) -> None:
@@ -363,9 +412,9 @@ def table(rows: list[Row]) -> str:
         )
     lines += [
         "",
-        "| corpus | rebuild, nothing changed s | one annotation file edited: s, documents read | one source edited: "
-        "s, documents read | -j auto s (speed-up, same bytes) |",
-        "|---|---:|---|---|---|",
+        "| corpus | rebuild, nothing changed s | one annotation file edited: s, documents read | one claim edited: s, "
+        "documents read | one source edited: s, documents read | -j auto s (speed-up, same bytes) |",
+        "|---|---:|---|---|---|---|",
     ]
     for r in rows:
         par = (
@@ -373,9 +422,11 @@ def table(rows: list[Row]) -> str:
             if r.parallel_s
             else "–"
         )
+        claim = f"{r.claim_edit_s:.1f}: {len(r.claim_edit_read)} ({read_list(r.claim_edit_read)})"
         lines.append(
             f"| {r.corpus} | {r.noop_s:.1f} | {r.annotation_edit_s:.1f}: {len(r.annotation_edit_read)} "
-            f"({', '.join(r.annotation_edit_read)}) | {r.source_edit_s:.1f}: {len(r.source_edit_read)} "
+            f"({', '.join(r.annotation_edit_read)}) | {claim if r.claim_edit_s else '–'} "
+            f"| {r.source_edit_s:.1f}: {len(r.source_edit_read)} "
             f"({', '.join(r.source_edit_read)}) | {par} |"
         )
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from .comparison import Analysis, Entry, Reading, describe_value
 from .edition import Edition, Located
 from .mentions import Mentions
 from .model import Claim, CrossReference, Entity, Identification, Quotation
-from .render import PROPERTY_LABELS, collation_paragraph, quoted, variants_list, xref
+from .render import PROPERTY_LABELS, collation_paragraph, quoted, quoted_paragraph, variants_list, xref
 
 MarkdownRenderer = Callable[[str, str, int], list[nodes.Node]]
 
@@ -91,7 +91,7 @@ class CrossSourcePages:
 
     def _reading_card(self, entry: Entry, reading: Reading) -> nodes.container:
         located = self._located(reading.annotation) if reading.annotation else entry.curated
-        body: list[nodes.Node] = [nodes.paragraph("", "", quoted(reading.text))]
+        body: list[nodes.Node] = [quoted_paragraph(reading.text)]
         if reading.value is not None:
             line = nodes.paragraph(
                 "",
@@ -358,11 +358,11 @@ class CrossSourcePages:
                     [
                         _card(
                             [self._para_link(left, key, located)],
-                            [nodes.paragraph("", "", quoted(self.edition.passage(left)))],
+                            [quoted_paragraph(self.edition.passage(left))],
                         ),
                         _card(
                             [self._para_link(right, key, located)],
-                            [nodes.paragraph("", "", quoted(self.edition.passage(right)))],
+                            [quoted_paragraph(self.edition.passage(right))],
                         ),
                     ]
                 )

@@ -79,6 +79,14 @@ def quoted(text: str, *classes: str) -> nodes.inline:
     return verbatim(f"“{text}”", *(classes or ("standoff-quoted",)))
 
 
+def quoted_paragraph(text: str) -> nodes.paragraph:
+    """A paragraph that is a quoted passage and nothing else (see ``quoted``): the same text, one node fewer
+    for each of the many cards of the register and the comparisons."""
+    para = nodes.paragraph("", f"“{text}”", classes=["standoff-quoted"])
+    para["support_smartquotes"] = False
+    return para
+
+
 def xref(reftype: str, target: str, label: str, annotation: str, path: str, line: int) -> addnodes.pending_xref:
     """A link resolved late by the ``standoff`` domain: to a paragraph, a register entry or an event."""
     node = addnodes.pending_xref(

@@ -816,10 +816,12 @@ _SourcesRead = tuple[_Sources, yamlsource.Report | None]
 
 
 def _read_sources(sources_dir: Path) -> _SourcesRead:
+    return _sources_here(sources_dir), _cache_report()
+
+
+def _sources_here(sources_dir: Path) -> _Sources:
     diagnostics: list[Diagnostic] = []
-    sources = _load_sources(sources_dir, diagnostics, _Files(None))
-    cache = yamlsource.active()
-    return (sources, diagnostics), cache.report() if cache is not None else None
+    return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
 
 
 def _sources_from(apart: tuple[Executor, Future[_SourcesRead]], sources_dir: Path) -> _Sources:
@@ -831,14 +833,24 @@ def _sources_from(apart: tuple[Executor, Future[_SourcesRead]], sources_dir: Pat
     except Exception:
         # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
         # itself), this process reads them as it would have without a worker: the same result, or the same error
-        diagnostics: list[Diagnostic] = []
-        return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
+        return _sources_here(sources_dir)
     finally:
         pool.shutdown(cancel_futures=True)
+    _take_report(report)  # or the front matter would be left out of the cache file: parsed again next time
+    return found
+
+
+def _cache_report() -> yamlsource.Report | None:
+    """In a worker: what it took from and added to the active YAML cache, if there is one, to send back."""
+    cache = yamlsource.active()
+    return cache.report() if cache is not None else None
+
+
+def _take_report(report: yamlsource.Report | None) -> None:
+    """Take in a worker's ``_cache_report``."""
     cache = yamlsource.active()
     if cache is not None and report is not None:
-        cache.merge(report)  # or the front matter would be left out of the cache file: parsed again next time
-    return found
+        cache.merge(report)
 
 
 def _own_share(jobs: int) -> float:
@@ -875,17 +887,13 @@ _WorkerResults = tuple[list[_FileResult], yamlsource.Report | None]
 
 def _read_files(paths: Sequence[Path]) -> _WorkerResults:
     (checker,) = _WORKER
-    results = [_read_file(path, checker) for path in paths]
-    cache = yamlsource.active()
-    return results, cache.report() if cache is not None else None
+    return [_read_file(path, checker) for path in paths], _cache_report()
 
 
 def _results(chunks: Iterable[_WorkerResults]) -> Iterator[_FileResult]:
     """The workers' results, file by file; what they took from and added to the YAML cache is taken in here."""
     for results, report in chunks:
-        cache = yamlsource.active()
-        if cache is not None and report is not None:
-            cache.merge(report)
+        _take_report(report)
         yield from results
 
 

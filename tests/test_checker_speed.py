@@ -21,7 +21,6 @@ import os
 import random
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -730,9 +729,8 @@ def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_the_memo_gives_back_every_annotation_of_the_edition_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A memo keeps a file's annotations as the JSON of their validated models, and validates that again: for
-    every annotation of this edition (of every kind, with dates, lists, nested records) that gives the very
-    models that reading the file gives, so that every file is taken from the memo."""
+    """Every annotation file of this edition (annotations of every kind, with dates, lists, nested records) is
+    taken from the memo on a second run, and gives the very models, places and lines that reading it gives."""
     fresh = check(PROJECT, use_bib=False, jobs=1)
     check(PROJECT, use_bib=False, jobs=1, cache_dir=tmp_path)
     read = counting_reads(monkeypatch)
@@ -802,7 +800,6 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     cache = tmp_path / "cache"
     alone = check(tiny_project, jobs=1, **kwargs)
     check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
-    check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the YAML that the memo does not hold, kept
     yaml_file = yamlsource.cache_file(cache, tiny_project / "sources", tiny_project / "annotations")
     cached = set(json.loads(yaml_file.read_bytes())["entries"])
     # more bytes from the memo than that, fewer to read afresh: the worker reads the sources
@@ -829,56 +826,18 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     assert any("oddity" in m for m in messages)
 
     parent = os.getpid()
-    real_read = edition_module._read_source_files
+    real_load = edition_module._load_sources
 
-    def dying(*args: Any, **kwargs: Any) -> Any:
+    def dying(*args: Any) -> Any:
         if os.getpid() != parent:
             os._exit(1)  # the worker is killed
-        return real_read(*args, **kwargs)
+        return real_load(*args)
 
-    monkeypatch.setattr(edition_module, "_read_source_files", dying)
+    monkeypatch.setattr(edition_module, "_load_sources", dying)
     died = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
     assert started == [True, True]
     assert shown(died, tiny_project) == shown(alone, tiny_project)
     assert died.edition.diagnostics == alone.edition.diagnostics
-
-
-def test_the_sources_are_shared_between_the_worker_and_this_process(
-    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The worker reads the sources from the first on, a few at a time; what it has not begun when this process
-    is free is read here. However they are shared, the run reports what one process reports, in the same order,
-    and the sources the worker sent (whose paragraphs are parsed again only when asked for) are those read here."""
-    sources = tiny_project / "sources"
-    (sources / "broken.txt").write_text("no front matter\n", encoding="utf-8")
-    for number in range(6):  # more sources, one task each
-        shutil.copy(sources / "alpha.txt", sources / f"copy-{number}.txt")  # the same id again: reported
-    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
-    cache = tmp_path / "cache"
-    alone = check(tiny_project, jobs=1, **kwargs)
-    check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
-    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(edition_module, "_SOURCES_PER_TASK", 1)
-    parent = os.getpid()
-    here: list[Path] = []
-    real_read = edition_module._read_source_files
-
-    def slow(paths: Any, *args: Any, **kwargs: Any) -> Any:
-        if os.getpid() == parent:
-            here.extend(paths)
-        else:
-            time.sleep(0.5)  # a slow worker: this process is free before it has begun the last sources
-        return real_read(paths, *args, **kwargs)
-
-    monkeypatch.setattr(edition_module, "_read_source_files", slow)
-    together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
-    listed = sorted(sources.glob("*.txt"))
-    assert here and sorted(here) == listed[len(listed) - len(here) :]  # the last ones, read here
-    assert together.edition.diagnostics == alone.edition.diagnostics
-    assert shown(together, tiny_project) == shown(alone, tiny_project)
-    assert together.edition.sources == alone.edition.sources
-    for source_id, source in together.edition.sources.items():
-        assert source.paragraphs == alone.edition.sources[source_id].paragraphs
 
 
 def _each(change: Any) -> Any:
@@ -896,14 +855,6 @@ MEMO_DAMAGE = {
     "verdict": _each(lambda e: [*e[:4], [[0, [[0]], []]], e[5]]),
     "place": _each(lambda e: [*e[:5], [[1, 2]]]),
     "place-kind": _each(lambda e: [*e[:5], ["x"]]),
-    "annotations-missing": lambda value: {k: v for k, v in value.items() if k != "annotations"},
-    "annotations-not-text": lambda value: {**value, "annotations": json.loads(value["annotations"])},
-    "annotations-not-json": lambda value: {**value, "annotations": "nonsense"},
-    "annotations-too-few": lambda value: {**value, "annotations": json.dumps(json.loads(value["annotations"])[:-1])},
-    "annotations-invalid": lambda value: {
-        **value,
-        "annotations": json.dumps([{**a, "unknown": 1} for a in json.loads(value["annotations"])]),
-    },
 }
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,8 +35,6 @@ ANNOTATION_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 5_000_000
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Annotation)
-#: a file's annotations as a memo keeps them: as JSON, which this validates straight into the models
-_ANNOTATIONS: TypeAdapter[list[Any]] = TypeAdapter(list[Annotation])
 
 #: with ``jobs`` > 1, annotation files are read in parallel only when they hold at least this many bytes (a
 #: small edition loads faster than worker processes start)
@@ -45,8 +43,6 @@ PARALLEL_MIN_BYTES = 1_000_000
 _FILES_PER_TASK = 24
 #: annotations per anchoring task given to a worker process
 _ANCHORS_PER_TASK = 1_000
-#: sources per task given to the worker that reads them
-_SOURCES_PER_TASK = 100
 #: what reading the sources (and preparing their text for anchoring) costs, against reading the annotation files
 _SOURCES_COST = 0.5
 
@@ -279,7 +275,7 @@ def load_edition(
                 to_remember.append((keys[path], count, items))
     except BaseException:
         if apart is not None:
-            apart.pool.shutdown(cancel_futures=True)
+            apart[0].shutdown(cancel_futures=True)
         raise
     finally:
         if pool is not None:
@@ -318,8 +314,7 @@ def load_edition(
     if memo is not None:
         good = {id(item) for item in anchored}
         for key, count, items in to_remember:
-            if (kept := _memo_entry(count, items, good, sources)) is not None:
-                memo.put(key, kept)
+            memo.put(key, _memo_entry(count, items, good, sources))
     edition = Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
     by_source: dict[str, list[tuple[Located, int]]] = defaultdict(list)
     for item in anchored:
@@ -358,12 +353,10 @@ class _Texts(dict[str, SourceText]):
 
 # -- what a memo keeps -------------------------------------------------------------------------------------------
 #
-# For an annotation file read without a problem: ``{"count": n, "sources": {id: digest}, "entries": [...],
-# "annotations": "[...]"}``: the sources its selectors landed in (their digests then); one entry per annotation,
-# ``[line, column, body_line, text_lines, verdicts, places]``: ``verdicts`` ``[[start, [[line, message], ...],
-# [[key, line], ...]], ...]``; ``places`` ``None`` (not all anchored) or ``[[paragraph, start, end], ...]``, one
-# per selector; and the annotations, validated, as JSON text: validating that again is twice as quick as parsing
-# the file's YAML and validating what it gives, and gives exactly the same models (or the file is not kept).
+# For an annotation file read without a problem: ``{"count": n, "sources": {id: digest}, "entries": [...]}``:
+# the sources its selectors landed in (their digests then), and one entry per annotation, ``[line, column,
+# body_line, text_lines, verdicts, places]``: ``verdicts`` ``[[start, [[line, message], ...], [[key, line],
+# ...]], ...]``; ``places`` ``None`` (not all anchored) or ``[[paragraph, start, end], ...]``, one per selector.
 
 
 class _Landed:
@@ -407,11 +400,11 @@ def _remembered(
     """What each file of ``hits`` yielded in an earlier run. A file whose memo is not of the shape this code
     keeps is forgotten by the memo and given its key in ``keys``, to be worked out again."""
     remembered: dict[Path, tuple[int, list[_Entry]]] = {}
-    for path, (key, _, stored) in hits.items():
+    for path, (key, data, stored) in hits.items():
         try:
-            remembered[path] = _from_memo(stored)
+            remembered[path] = _from_memo(stored, data)
             continue
-        except (ValidationError, TypeError, ValueError, KeyError):
+        except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
             if memo is not None:
                 memo.forget(key)
         keys[path] = key
@@ -427,28 +420,26 @@ class _MemoEntry(TypedDict):
     count: StrictInt
     sources: dict[str, StrictStr]
     entries: list[_Kept]
-    annotations: StrictStr
 
 
 #: the shape of what a memo keeps for a file, checked before use (strictly: no string is taken for a number)
 _MEMO_ENTRY: TypeAdapter[_MemoEntry] = TypeAdapter(_MemoEntry)
 
 
-def _from_memo(stored: Any) -> tuple[int, list[_Entry]]:
-    """What a memo keeps for a file, as ``_file_entries`` and the body checks would give it; raise
+def _from_memo(stored: Any, data: bytes) -> tuple[int, list[_Entry]]:
+    """What a memo keeps for a file (``data``), as ``_file_entries`` and the body checks would give it; raise
     ``ValidationError`` or ``ValueError`` (or another error ``_remembered`` expects) when it is not of the
-    shape this code keeps."""
+    shape this code keeps, or not about this file."""
     kept = _MEMO_ENTRY.validate_python(stored)
     count, sources = kept["count"], kept["sources"]
-    # the annotations are validated again, from the JSON they were kept as (see ``_kept_annotations``)
-    annotations = _ANNOTATIONS.validate_json(kept["annotations"])
-    if not len(kept["entries"]) == len(annotations) == count:
-        raise ValueError("not as many annotations as entries")
+    if count == 0 and kept["entries"] == []:
+        return 0, []
+    raw_items = yamlsource.load(data.decode("utf-8"))[0]["annotations"]
+    if len(kept["entries"]) != len(raw_items) or len(raw_items) != count:
+        raise ValueError("not this file's annotations")
     entries = []
-    for annotation, (line, column, body_line, text_lines, verdicts, places) in zip(
-        annotations, kept["entries"], strict=True
-    ):
-        entry = _Entry(None, line, column, body_line, text_lines, annotation=annotation)
+    for raw, (line, column, body_line, text_lines, verdicts, places) in zip(raw_items, kept["entries"], strict=True):
+        entry = _Entry(raw, line, column, body_line, text_lines, annotation=_ADAPTER.validate_python(raw))
         entry.verdicts = [
             (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
             for start, problems, cited in verdicts
@@ -456,17 +447,6 @@ def _from_memo(stored: Any) -> tuple[int, list[_Entry]]:
         entry.places = _Landed(sources, places)
         entries.append(entry)
     return count, entries
-
-
-def _kept_annotations(annotations: list[Any]) -> str | None:
-    """The JSON a memo keeps ``annotations`` as; ``None`` if validating it would not give them back exactly
-    (then the file is not kept: a memo must never change a result)."""
-    dumped = _ANNOTATIONS.dump_json(annotations, by_alias=True, exclude_defaults=True)
-    try:
-        same = _ANNOTATIONS.validate_json(dumped) == annotations
-    except ValidationError:
-        same = False
-    return dumped.decode("utf-8") if same else None
 
 
 def _known_anchors(
@@ -492,10 +472,7 @@ def _known_anchors(
 
 
 def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[int], sources: dict[str, Source]) -> Any:
-    """What a memo keeps for a file read without a problem (see above); ``None`` if it cannot be kept."""
-    annotations = _kept_annotations([item.annotation for _, item in items])
-    if annotations is None:
-        return None
+    """What a memo keeps for a file read without a problem (see above)."""
     used = {anchor.source for _, item in items if id(item) in anchored for anchor in item.anchors}
     return {
         "count": count,
@@ -514,56 +491,38 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
             ]
             for entry, item in items
         ],
-        "annotations": annotations,
     }
 
 
 def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
     if not tree.is_dir(sources_dir):
         diagnostics.append(Diagnostic(str(sources_dir), 1, 1, None, "sources folder not found"))
-        return {}
-    paths = tree.listing(sources_dir, (".txt",), recursive=False)
-    return _gathered(_read_source_files(paths, sources_dir, tree), diagnostics)
-
-
-def _read_source_files(
-    paths: Sequence[Path], sources_dir: Path, tree: _Files, *, paragraphs_later: bool = False
-) -> list[Source | Diagnostic]:
-    """Each transcription file of ``paths`` (in ``sources_dir``) read, or what is wrong with it (see
-    ``read_source`` for ``paragraphs_later``)."""
-    found: list[Source | Diagnostic] = []
-    folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
-    for path in paths:
+        return sources
+    for path in tree.listing(sources_dir, (".txt",), recursive=False):
         if tree.outside(path, sources_dir):
-            found.append(Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder"))
+            diagnostics.append(
+                Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder")
+            )
             continue
         try:
-            read = None if tree.memory is None else tree.read
-            found.append(read_source(path, read, folders=folders, paragraphs_later=paragraphs_later))
+            source = read_source(path, None if tree.memory is None else tree.read, folders=folders)
         except DiagnosticError as exc:
-            found.append(exc.diagnostic)
-    return found
-
-
-def _gathered(found: Iterable[Source | Diagnostic], diagnostics: list[Diagnostic]) -> dict[str, Source]:
-    """The sources read, by id, in order; what is wrong with a file, or a second source of the same id, is
-    reported instead."""
-    sources: dict[str, Source] = {}
-    for source in found:
-        if isinstance(source, Diagnostic):
-            diagnostics.append(source)
-        elif source.id in sources:
+            diagnostics.append(exc.diagnostic)
+            continue
+        if source.id in sources:
             diagnostics.append(
                 Diagnostic(
-                    str(source.path),
+                    str(path),
                     source.field_lines.get("id", 1),
                     1,
                     None,
                     f"source id {source.id!r} is already used by {sources[source.id].path}",
                 )
             )
-        else:
-            sources[source.id] = source
+            continue
+        sources[source.id] = source
     return sources
 
 
@@ -582,8 +541,7 @@ class _Entry:
     and is validated again, to the same model, where the edition is put together.
     """
 
-    #: ``None`` when the annotation comes from a memo, already validated
-    raw: dict[str, Any] | None
+    raw: dict[str, Any]
     line: int
     column: int
     body_line: int
@@ -840,74 +798,46 @@ def _pool(workers: int, *state: Any) -> Executor | None:
         return None
 
 
-class _Apart:
-    """A worker process reading the sources, a few at a time, while this process does other work: the sources
-    it has not begun when this one is free are read here (``_sources_from``)."""
-
-    def __init__(self, pool: Executor, chunks: list[Sequence[Path]]) -> None:
-        self.pool = pool
-        self.chunks = chunks
-        self.futures = [pool.submit(_read_sources, chunk) for chunk in chunks]
-
-
-def _sources_apart(sources_dir: Path) -> _Apart | None:
+def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_SourcesRead]] | None:
     """A worker process reading the sources (``_sources_from`` takes them); ``None`` where none can be had."""
-    tree = _Files(None)
-    if not tree.is_dir(sources_dir):
-        return None  # reported where the sources are read otherwise
-    chunks = list(_chunks(tree.listing(sources_dir, (".txt",), recursive=False), _SOURCES_PER_TASK))
-    pool = _pool(1, sources_dir)
+    pool = _pool(1)
     if pool is None:
         return None
     try:
-        return _Apart(pool, chunks)
+        return pool, pool.submit(_read_sources, sources_dir)
     except RuntimeError:  # the pool could not start its process
         pool.shutdown(cancel_futures=True)
         return None
 
 
-#: what the worker sends back for some sources: each read, or what is wrong with it, and what it took from and
-#: added to the active YAML cache (their front matter; ``yamlsource.ParseCache.report``), if there is one
-_SourcesRead = tuple[list[Source | Diagnostic], yamlsource.Report | None]
+#: what the worker sends back: the sources and what reading them found, and what it took from and added to
+#: the active YAML cache (their front matter; ``yamlsource.ParseCache.report``), if there is one
+_SourcesRead = tuple[_Sources, yamlsource.Report | None]
 
 
-def _read_sources(paths: Sequence[Path]) -> _SourcesRead:
-    (sources_dir,) = _WORKER
-    # the paragraphs are parsed again only where asked for: usually nowhere, since the places of unchanged
-    # annotations are known, and a checker looks no further
-    return _read_source_files(paths, sources_dir, _Files(None), paragraphs_later=True), _cache_report()
+def _read_sources(sources_dir: Path) -> _SourcesRead:
+    return _sources_here(sources_dir), _cache_report()
 
 
-def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
-    """The sources, with what reading them found: those the worker has not begun are read here, the others
-    taken from it; all are read here instead if the worker failed (it was killed, or what it read could not be
-    sent)."""
-    tree = _Files(None)
+def _sources_here(sources_dir: Path) -> _Sources:
+    diagnostics: list[Diagnostic] = []
+    return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
+
+
+def _sources_from(apart: tuple[Executor, Future[_SourcesRead]], sources_dir: Path) -> _Sources:
+    """The sources the worker read, with what it found; read here instead if the worker failed (it was
+    killed, or what it read could not be sent)."""
+    pool, future = apart
     try:
-        # the worker reads from the first sources on, this process from the last back, until they meet (a task
-        # that can still be cancelled has not been given to the worker yet)
-        here: dict[int, list[Source | Diagnostic]] = {}
-        for index in reversed(range(len(apart.futures))):
-            if not apart.futures[index].cancel():
-                break
-            here[index] = _read_source_files(apart.chunks[index], sources_dir, tree)
-        found: list[Source | Diagnostic] = []
-        for index, future in enumerate(apart.futures):
-            if index in here:
-                found.extend(here[index])
-                continue
-            read, report = future.result()
-            _take_report(report)  # or the front matter would be left out of the cache file: parsed again next time
-            found.extend(read)
+        found, report = future.result()
     except Exception:
         # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
         # itself), this process reads them as it would have without a worker: the same result, or the same error
-        diagnostics: list[Diagnostic] = []
-        return _load_sources(sources_dir, diagnostics, tree), diagnostics
+        return _sources_here(sources_dir)
     finally:
-        apart.pool.shutdown(cancel_futures=True)
-    diagnostics = []
-    return _gathered(found, diagnostics), diagnostics
+        pool.shutdown(cancel_futures=True)
+    _take_report(report)  # or the front matter would be left out of the cache file: parsed again next time
+    return found
 
 
 def _cache_report() -> yamlsource.Report | None:

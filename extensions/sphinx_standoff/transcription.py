@@ -106,28 +106,15 @@ class Paragraph:
 
 @dataclass
 class Source:
-    """A parsed transcription. Two sources are equal when their front matter, paths and digests are (the
-    digest is that of the whole file, paragraphs included)."""
+    """A parsed transcription."""
 
     meta: SourceMeta
     path: Path
-    #: ``None`` while the paragraphs are still to be parsed from ``unparsed`` (see ``read_source``)
-    parsed: list[Paragraph] | None = field(compare=False)
+    paragraphs: list[Paragraph]
     received_path: Path
     #: the line of the front matter field, by field name (for error locations)
     field_lines: dict[str, int] = field(default_factory=dict)
     digest: str = ""
-    #: the text of the file, and the index of the line its body starts on, while its paragraphs are still to be
-    #: parsed
-    unparsed: tuple[str, int] | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        if self.parsed is None:
-            assert self.unparsed is not None
-            text, start = self.unparsed
-            self.parsed, self.unparsed = _body(self.path, text.splitlines(), start), None
-        return self.parsed
 
     @property
     def id(self) -> str:
@@ -180,20 +167,13 @@ def received_file_words(text: str, fmt: str = "text") -> list[str]:
 
 
 def read_source(
-    path: Path,
-    read: Callable[[Path], bytes] | None = None,
-    *,
-    folders: dict[str, str] | None = None,
-    paragraphs_later: bool = False,
+    path: Path, read: Callable[[Path], bytes] | None = None, *, folders: dict[str, str] | None = None
 ) -> Source:
     """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem.
 
     ``read`` reads a file's bytes (default: from disk); the review aid passes one that reads a git revision.
     The received file must lie inside the transcription's folder: a path leaving it is refused, not read.
     ``folders`` remembers folders with their links followed, for a caller that reads many sources in one go.
-    With ``paragraphs_later``, the paragraphs are checked as always, but not kept: the source keeps its text
-    and parses them again when they are first asked for (a source so made is far quicker to send to another
-    process, and costs nothing more where they are never asked for).
     """
     reader = read or Path.read_bytes
     try:
@@ -248,8 +228,6 @@ def read_source(
                         "in a docnotes block",
                     )
                 )
-    if paragraphs_later:
-        source.parsed, source.unparsed = None, (text, body_start)
     return source
 
 

@@ -543,6 +543,22 @@ def test_a_place_found_after_the_whole_marks_were_read_is_kept_too(tmp_path: Pat
         assert marks._full is None  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("value", ["123456789012345678901234567890", ".nan", "-.inf"])
+def test_numbers_the_cache_file_cannot_give_back_exactly_are_parsed_each_time(tmp_path: Path, value: str) -> None:
+    """The cache files are written and read with orjson, which reads an integer beyond 64 bits as a float, and
+    writes a NaN or an infinity as ``null``: a document holding one is never kept (it is parsed each time, and
+    gives its own number), and the other documents still are."""
+    file = tmp_path / "cache.json"
+    odd = f"annotations:\n  - id: odd\n    number: {value}\n"
+    for _ in range(2):
+        with yamlsource.caching(yamlsource.ParseCache(file)):
+            data, _ = yamlsource.load(odd)
+            assert repr(data["annotations"][0]["number"]) == repr(yamlsource._parse(odd)[0]["annotations"][0]["number"])
+            assert yamlsource.load(DOCUMENT)[0] == yamlsource._parse(DOCUMENT)[0]
+    entries = json.loads(file.read_bytes())["entries"]
+    assert [entry["data"] for entry in entries.values()] == [yamlsource._parse(DOCUMENT)[0]]
+
+
 def test_errors_come_from_the_cache_as_from_the_parser(tmp_path: Path) -> None:
     file = tmp_path / "cache.json"
     bad = "annotations:\n  - id: x\n    id: y\n"

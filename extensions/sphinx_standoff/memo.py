@@ -15,10 +15,11 @@ when that changed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 _FORMAT = "standoff-memo/1"
 
@@ -50,7 +51,7 @@ class Memo:
         self._changed = False
         if file is not None:
             try:
-                stored = json.loads(file.read_bytes())
+                stored = read_json(file)
                 if isinstance(stored, dict) and stored.get("version") == self.version:
                     results = stored.get("results")
                     self._stored = results if isinstance(results, dict) else {}
@@ -83,13 +84,28 @@ class Memo:
         write_json(self.file, {"version": self.version, "results": self._kept})
 
 
+def read_json(file: Path) -> Any:
+    """A cache file's data; raise ``OSError`` or ``ValueError`` where it cannot be read.
+
+    Cache files are read and written with orjson, ten times quicker than ``json`` at writing the tens of
+    megabytes of a large edition's caches. It writes only what it reads back exactly (``write_json``).
+    """
+    return orjson.loads(file.read_bytes())
+
+
 def write_json(file: Path, data: Any) -> None:
     """Write a cache file at once (a reader sees the old file or the new one, never half of one); a cache that
-    cannot be written only makes the next run slower, so a failure is let pass."""
+    cannot be written only makes the next run slower, so a failure is let pass. So is data that orjson refuses
+    to write, such as an integer beyond 64 bits (which ``json`` would write, and orjson read back as a float):
+    what is written is read back exactly. (Callers give no NaN, which orjson would write as ``null``.)"""
     partial = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     try:
+        payload = orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError: an integer too large, a type JSON has not
+        return
+    try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        partial.write_bytes(payload)
         os.replace(partial, file)
     except OSError:
         partial.unlink(missing_ok=True)

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
+import orjson
 import yaml
 
-from .memo import write_json
+from .memo import read_json, write_json
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
@@ -313,7 +313,7 @@ class _Recorded(Marks):
 Report = tuple[list[str], dict[str, dict[str, Any]]]
 
 _CACHE_VERSION = (
-    f"standoff-yaml/1 depth={MAX_DEPTH} nodes={MAX_NODES} pyyaml={yaml.__version__} libyaml={_CLoader is not None}"
+    f"standoff-yaml/2 depth={MAX_DEPTH} nodes={MAX_NODES} pyyaml={yaml.__version__} libyaml={_CLoader is not None}"
 )
 
 
@@ -342,7 +342,7 @@ class ParseCache:
         self._marks: list[tuple[str, _Recorded]] = []
         if file is not None:
             try:
-                stored = json.loads(file.read_bytes())
+                stored = read_json(file)
                 if isinstance(stored, dict) and stored.get("version") == _CACHE_VERSION:
                     entries = stored.get("entries")
                     self._entries = entries if isinstance(entries, dict) else {}
@@ -368,8 +368,8 @@ class ParseCache:
         except YamlError as exc:
             self._keep(key, {"error": [exc.message, exc.line, exc.column]})
             raise
-        try:
-            stored = json.loads(json.dumps(data, allow_nan=False))
+        try:  # kept only if the cache file gives it back exactly (``memo.write_json``)
+            stored = orjson.loads(orjson.dumps(data))
         except (TypeError, ValueError, RecursionError):
             return data, full  # not plain JSON data (a date, say): parsed afresh each time
         if not _same(stored, data):

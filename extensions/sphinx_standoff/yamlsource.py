@@ -368,10 +368,13 @@ class ParseCache:
         except YamlError as exc:
             self._keep(key, {"error": [exc.message, exc.line, exc.column]})
             raise
-        try:  # kept only if the cache file gives it back exactly (``memo.write_json``)
+        # kept only if the cache file gives it back exactly (``memo.write_json``); anything else is parsed afresh
+        # each time: what orjson refuses (binary data, an integer beyond 64 bits) and what it gives back as
+        # something else (a date as a string, a NaN as ``null``)
+        try:
             stored = orjson.loads(orjson.dumps(data))
         except (TypeError, ValueError, RecursionError):
-            return data, full  # not plain JSON data (a date, say): parsed afresh each time
+            return data, full
         if not _same(stored, data):
             return data, full
         marks = _Recorded(text, {}, full)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
+from typing import TypeVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -62,6 +63,9 @@ PROPERTY_LABELS = {
 }
 
 
+_Element = TypeVar("_Element", bound=nodes.Element)
+
+
 def verbatim(text: str, *classes: str) -> nodes.inline:
     """Words of a source (or the editors' reading of them) exactly as written.
 
@@ -69,7 +73,11 @@ def verbatim(text: str, *classes: str) -> nodes.inline:
     misquote the source, where the edition's business is telling apart the wordings and printings of a text.
     The mark keeps them as they are; quotation marks put around them by the edition are typographic already.
     """
-    node = nodes.inline("", text, classes=list(classes))
+    return _as_written(nodes.inline("", text, classes=list(classes)))
+
+
+def _as_written(node: _Element) -> _Element:
+    """``node``, marked to be left alone by smart quotes (see ``verbatim``)."""
     node["support_smartquotes"] = False
     return node
 
@@ -82,9 +90,7 @@ def quoted(text: str, *classes: str) -> nodes.inline:
 def quoted_paragraph(text: str) -> nodes.paragraph:
     """A paragraph that is a quoted passage and nothing else (see ``quoted``): the same text, one node fewer
     for each of the many cards of the register and the comparisons."""
-    para = nodes.paragraph("", f"“{text}”", classes=["standoff-quoted"])
-    para["support_smartquotes"] = False
-    return para
+    return _as_written(nodes.paragraph("", f"“{text}”", classes=["standoff-quoted"]))
 
 
 def xref(reftype: str, target: str, label: str, annotation: str, path: str, line: int) -> addnodes.pending_xref:
@@ -105,8 +111,7 @@ def xref(reftype: str, target: str, label: str, annotation: str, path: str, line
 
 def collation_paragraph(collation: Collation) -> nodes.paragraph:
     """The quotation as quoted, its differences from the text quoted marked word by word."""
-    para = nodes.paragraph(classes=["standoff-collation"])
-    para["support_smartquotes"] = False  # the words of two texts as written (see ``verbatim``)
+    para = _as_written(nodes.paragraph(classes=["standoff-collation"]))  # the words of two texts as written
     para += nodes.emphasis("", "Collation: ")
     for index, segment in enumerate(collation.segments):
         if index:
@@ -129,8 +134,7 @@ def variants_list(collation: Collation) -> nodes.Element:
     """The differences between two printings, one per line: the main text's reading, then the other's."""
     items = nodes.enumerated_list(classes=["standoff-variants"])
     for segment in collation.differences:
-        para = nodes.paragraph()
-        para["support_smartquotes"] = False  # the words of two printings as written (see ``verbatim``)
+        para = _as_written(nodes.paragraph())  # the words of two printings as written
         para += nodes.inline("", segment.quoted or "—", classes=["standoff-variant-quoted"])
         para += nodes.Text(" ] ")
         para += nodes.inline("", segment.quoting or "—", classes=["standoff-variant-quoting"])
@@ -284,7 +288,7 @@ class SourcePage:
         para = sn.standoff_para(ids=ids, classes=["standoff-para", f"standoff-role-{paragraph.role}"])
         para.source, para.line = str(self.source.path), paragraph.line
         # and for the text inside links within it (names, cross-references), which smart quotes visit apart
-        para["support_smartquotes"] = False
+        _as_written(para)
         para += sn.standoff_pnum("", str(paragraph.number), refid=paragraph.anchor, number=paragraph.number)
         number = paragraph.docnote_number
         if number and not paragraph.received_text.lstrip().startswith(number):

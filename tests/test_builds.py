@@ -15,10 +15,12 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PROJECT, ROOTS, Built
 from sphinx.cmd.build import build_main
+from sphinx_standoff import yamlsource
 
 #: what is not output: Sphinx's cache of pickled doctrees and environment, which is allowed to differ
 NOT_OUTPUT = (".doctrees",)
@@ -151,6 +153,25 @@ def test_a_new_annotation_file_rereads_the_pages_it_annotates(tiny: Project) -> 
         encoding="utf-8",
     )
     assert tiny.build() == ["recollections"]
+
+
+def test_a_rebuild_parses_no_yaml_again(tiny: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild takes what the last build worked out from the memo and the YAML cache in its doctrees: no
+    annotation file and no front matter is parsed again, the annotations given back by the memo included."""
+    tiny.build()
+    parsed: list[str] = []
+    real = yamlsource._parse
+
+    def parse(text: str) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(yamlsource, "_parse", parse)
+    assert tiny.build() == []
+    assert parsed == []
+    edit(tiny.confdir / "annotations" / "tiny.yaml", "is not named in the log", "is nowhere named in the log")
+    assert tiny.build() == ["log"]
+    assert len(parsed) == 1 and "nowhere named" in parsed[0]  # the edited file only
 
 
 def test_tiny_edition_is_reproducible_and_parallel_safe(tiny: Project, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import os
 import random
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -816,6 +817,7 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     cache = tmp_path / "cache"
     alone = check(tiny_project, jobs=1, **kwargs)
     check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
+    check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # what a run with the memo keeps in the YAML cache
     yaml_file = yamlsource.cache_file(cache, tiny_project / "sources", tiny_project / "annotations")
     cached = set(json.loads(yaml_file.read_bytes())["entries"])
     # more bytes from the memo than that, fewer to read afresh: the worker reads the sources
@@ -842,18 +844,94 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     assert any("oddity" in m for m in messages)
 
     parent = os.getpid()
-    real_load = edition_module._load_sources
+    real_read = edition_module._read_source_files
 
     def dying(*args: Any) -> Any:
         if os.getpid() != parent:
             os._exit(1)  # the worker is killed
-        return real_load(*args)
+        return real_read(*args)
 
-    monkeypatch.setattr(edition_module, "_load_sources", dying)
+    monkeypatch.setattr(edition_module, "_read_source_files", dying)
     died = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
     assert started == [True, True]
     assert shown(died, tiny_project) == shown(alone, tiny_project)
     assert died.edition.diagnostics == alone.edition.diagnostics
+
+
+def test_the_sources_are_shared_between_the_worker_and_this_process(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker reads the sources from the first on, a few at a time; what it has not begun when this process
+    is free is read here. However they are shared, the run reports what one process reports, in the same order,
+    with the same sources."""
+    sources = tiny_project / "sources"
+    (sources / "broken.txt").write_text("no front matter\n", encoding="utf-8")
+    for number in range(6):  # more sources, one task each
+        shutil.copy(sources / "alpha.txt", sources / f"copy-{number}.txt")  # the same id again: reported
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
+    cache = tmp_path / "cache"
+    alone = check(tiny_project, jobs=1, **kwargs)
+    check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
+    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(edition_module, "_SOURCES_PER_TASK", 1)
+    parent = os.getpid()
+    here: list[Path] = []
+    real_read = edition_module._read_source_files
+
+    def slow(paths: Any, *args: Any) -> Any:
+        if os.getpid() == parent:
+            here.extend(paths)
+        else:
+            time.sleep(0.5)  # a slow worker: this process is free before it has begun the last sources
+        return real_read(paths, *args)
+
+    monkeypatch.setattr(edition_module, "_read_source_files", slow)
+    together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
+    listed = sorted(sources.glob("*.txt"))
+    assert here and sorted(here) == listed[len(listed) - len(here) :]  # the last ones, read here
+    assert len(here) < len(listed)  # and the first ones by the worker
+    assert together.edition.diagnostics == alone.edition.diagnostics
+    assert sum("is already used by" in d.message for d in together.errors) == 6
+    assert shown(together, tiny_project) == shown(alone, tiny_project)
+    assert together.edition.sources == alone.edition.sources
+
+
+def test_a_check_with_the_memo_validates_no_annotation_it_does_not_need(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks across files run on the facts the memo keeps: a file the memo gives back is not parsed or
+    validated again, unless its annotations must be anchored again (a source they quote has changed), or are
+    asked for. What they then give is what reading the file gives."""
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    fresh = check(tiny_project, **kwargs)
+    check(tiny_project, cache_dir=cache, **kwargs)
+    validated: list[Any] = []
+    real = edition_module._ADAPTER
+
+    class Counting:
+        def validate_python(self, data: Any) -> Any:
+            validated.append(data.get("id"))
+            return real.validate_python(data)
+
+    monkeypatch.setattr(edition_module, "_ADAPTER", Counting())
+    warm = check(tiny_project, cache_dir=cache, **kwargs)
+    assert validated == []
+    assert shown(warm, tiny_project) == shown(fresh, tiny_project)
+    assert [(a.facts, a.anchors) for a in warm.edition.annotations] == [
+        (a.facts, a.anchors) for a in fresh.edition.annotations
+    ]
+    assert [a.annotation for a in warm.edition.annotations] == [a.annotation for a in fresh.edition.annotations]
+    assert sorted(validated) == sorted(a.id for a in fresh.edition.annotations)  # each once, when asked for
+
+    # a source edited elsewhere: the annotations quoting it are validated and anchored again, and only they
+    validated.clear()
+    source = tiny_project / "sources" / "alpha.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA line added at the end.\n", encoding="utf-8")
+    moved = check(tiny_project, cache_dir=cache, **kwargs)
+    assert shown(moved, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+    quoting = {a.id for a in moved.edition.annotations if "harbour-log" in a.facts.sources}
+    assert quoting and validated and set(validated) <= quoting
 
 
 def _each(change: Any) -> Any:
@@ -868,9 +946,13 @@ MEMO_DAMAGE = {
     "too-few": lambda value: {**value, "entries": value["entries"][:-1]},
     "line": _each(lambda e: ["1", *e[1:]]),
     "text-lines": _each(lambda e: [*e[:3], [], *e[4:]]),
-    "verdict": _each(lambda e: [*e[:4], [[0, [[0]], []]], e[5]]),
-    "place": _each(lambda e: [*e[:5], [[1, 2]]]),
-    "place-kind": _each(lambda e: [*e[:5], ["x"]]),
+    "verdict": _each(lambda e: [*e[:4], [[0, [[0]], []]], *e[5:]]),
+    "place": _each(lambda e: [*e[:5], [[1, 2]], *e[6:]]),
+    "place-kind": _each(lambda e: [*e[:5], ["x"], *e[6:]]),
+    "no-facts": _each(lambda e: e[:6]),
+    "facts-id": _each(lambda e: [*e[:6], [1, *e[6][1:]]]),
+    "facts-link": _each(lambda e: [*e[:6], [*e[6][:2], [["lamp-lit", "event", "event"]], *e[6][3:]]]),
+    "facts-sources": _each(lambda e: [*e[:6], [*e[6][:3], "harbour-log", *e[6][4:]]]),
 }
 
 
@@ -886,7 +968,7 @@ def test_a_memo_of_the_wrong_shape_is_worked_out_again(
     [file] = cache.glob("memo-*.json")
     stored = json.loads(file.read_text(encoding="utf-8"))
     if damage == "digests":  # well formed, but about other texts, whose places are wrong here
-        change = _each(lambda e: [*e[:5], [[p, s + 1, t + 1] for p, s, t in e[5]]])
+        change = _each(lambda e: [*e[:5], [[p, s + 1, t + 1] for p, s, t in e[5]], *e[6:]])
         results = {
             k: {**change(v), "sources": {s: "0" * 64 for s in v["sources"]}} for k, v in stored["results"].items()
         }

@@ -152,10 +152,14 @@ def pages_of(docs: Path) -> set[str]:
     return {source_id for source_id, _, _ in page_directives(docs)}
 
 
-def missing_pages(edition: Edition, docs: Path) -> list[Diagnostic]:
+def missing_pages(
+    edition: Edition, docs: Path, directives: list[tuple[str, Path, int]] | None = None
+) -> list[Diagnostic]:
     """What the build reports about source pages: a source without a page (and each annotation that would
-    therefore not appear), a page naming an unknown source, two pages for one source."""
-    directives = page_directives(docs)
+    therefore not appear), a page naming an unknown source, two pages for one source. ``directives``: the
+    ``page_directives`` of ``docs``, if they have been found already."""
+    if directives is None:
+        directives = page_directives(docs)
     shown = {source_id for source_id, _, _ in directives}
     found: list[Diagnostic] = []
     first: dict[str, Path] = {}
@@ -189,51 +193,60 @@ def missing_pages(edition: Edition, docs: Path) -> list[Diagnostic]:
     return found
 
 
-def fragile_selectors(edition: Edition) -> list[Diagnostic]:
+def selector_advice(annotation: Any) -> tuple[str, ...]:
     """Warnings for selectors so short or generic that a small edit to the source would move them.
 
     An ``exact`` of fewer than three words or twelve characters, with no ``prefix`` or ``suffix``, or one made
     only of very common words ("of the", "he said") with little or no context, anchors today because it
     happens to be unique; one more occurrence in the source and it becomes ambiguous, or lands elsewhere.
+    The advice depends on the annotation alone, so the checker's memo keeps it (``edition.Facts.advice``).
     """
+    found: list[str] = []
+    selectors = [s for s in targets_of(annotation) if s is not None]
+    for index, selector in enumerate(selectors):
+        context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
+        if context >= MIN_CONTEXT_CHARS:
+            continue  # held in place by its context, however short or generic (neither case below applies)
+        words = _WORD.findall(selector.exact)  # the words of the exact, whitespace folded or not
+        generic = COMMON_WORDS.issuperset(map(str.lower, words))
+        if context and not generic:
+            continue  # some context, and words of its own: neither case below applies
+        exact = " ".join(selector.exact.split())
+        short = len(words) < MIN_EXACT_WORDS or len(exact) < MIN_EXACT_CHARS
+        if context == 0 and (short or generic):
+            why = (
+                "consists only of very common words"
+                if generic
+                else f"is short ({len(words)} word{'s' if len(words) != 1 else ''}, {len(exact)} characters)"
+            )
+            advice = (
+                "add a prefix or suffix (the words just before or after it)"
+                if isinstance(annotation, Emendation)
+                else "quote a few more words, or add a prefix or suffix"
+            )
+        elif generic and context < MIN_CONTEXT_CHARS:
+            why = "consists only of very common words and its prefix/suffix is short"
+            advice = "give a longer prefix or suffix"
+        else:
+            continue
+        where = f" (target {index + 1} of {len(selectors)})" if len(selectors) > 1 else ""
+        found.append(
+            f"fragile selector{where}: exact {exact!r} {why}, so a small edit to the source could make "
+            f"it ambiguous or move it; {advice}"
+        )
+    return tuple(found)
+
+
+def fragile_selectors(edition: Edition) -> list[Diagnostic]:
+    """The ``selector_advice`` on each annotation of ``edition``, as warnings (taken from the annotations'
+    facts, when the edition was loaded with that advice)."""
     found: list[Diagnostic] = []
     for located in edition.annotations:
-        selectors = [s for s in targets_of(located.annotation) if s is not None]
-        for index, selector in enumerate(selectors):
-            context = len((selector.prefix or "").strip()) + len((selector.suffix or "").strip())
-            if context >= MIN_CONTEXT_CHARS:
-                continue  # held in place by its context, however short or generic (neither case below applies)
-            words = _WORD.findall(selector.exact)  # the words of the exact, whitespace folded or not
-            generic = COMMON_WORDS.issuperset(map(str.lower, words))
-            if context and not generic:
-                continue  # some context, and words of its own: neither case below applies
-            exact = " ".join(selector.exact.split())
-            short = len(words) < MIN_EXACT_WORDS or len(exact) < MIN_EXACT_CHARS
-            if context == 0 and (short or generic):
-                why = (
-                    "consists only of very common words"
-                    if generic
-                    else f"is short ({len(words)} word{'s' if len(words) != 1 else ''}, {len(exact)} characters)"
-                )
-                advice = (
-                    "add a prefix or suffix (the words just before or after it)"
-                    if isinstance(located.annotation, Emendation)
-                    else "quote a few more words, or add a prefix or suffix"
-                )
-            elif generic and context < MIN_CONTEXT_CHARS:
-                why = "consists only of very common words and its prefix/suffix is short"
-                advice = "give a longer prefix or suffix"
-            else:
-                continue
-            where = f" (target {index + 1} of {len(selectors)})" if len(selectors) > 1 else ""
-            found.append(
-                located.diagnostic(
-                    f"fragile selector{where}: exact {exact!r} {why}, so a small edit to the source could make "
-                    f"it ambiguous or move it; {advice}",
-                    code="fragile-selector",
-                    severity="warning",
-                )
-            )
+        advice = located.facts.advice
+        if advice is None:
+            advice = selector_advice(located.annotation)
+        for message in advice:
+            found.append(located.diagnostic(message, code="fragile-selector", severity="warning"))
     return found
 
 
@@ -301,7 +314,8 @@ def check(
     A large edition is loaded by ``jobs`` processes (default: one per idle CPU; ``1``: this one alone), with
     exactly the result of one process. With ``cache_dir``, YAML parsed in an earlier run is taken from a cache
     file there (``yamlsource.ParseCache``), and what was worked out from an unchanged annotation file from a memo
-    (``memo.Memo``, see ``edition.load_edition``; the checks across files all run again); this run's are kept.
+    (``memo.Memo``, see ``edition.load_edition``; the checks across files all run again, and the annotations
+    of such a file are not even validated until asked for); this run's are kept.
     """
     root = find_root() if root is None else root
     sources = sources if sources is not None else root / "sources"
@@ -316,18 +330,31 @@ def check(
     has_docs = use_docs and docs.is_dir()
     jobs = default_jobs() if jobs is None else jobs
     with _collector_paused():
+        # the pages are read while the sources are (by a worker, when there is one)
+        pages: list[list[tuple[str, Path, int]]] = []
+        meanwhile = (lambda: pages.append(page_directives(docs))) if has_docs else None
         checker = body_checker(docs if has_docs else None)
         cache = memo = None
         if cache_dir is not None:
             cache = ParseCache(cache_file(cache_dir, sources, annotations))
-            memo = Memo(memo_file(cache_dir, sources, annotations), memo_version(checker))
+            memo = Memo(memo_file(cache_dir, sources, annotations), memo_version(checker, selector_advice))
         with caching(cache):
-            edition = load_edition(sources, annotations, keys, checker, jobs=jobs, memo=memo)
+            edition = load_edition(
+                sources,
+                annotations,
+                keys,
+                checker,
+                jobs=jobs,
+                memo=memo,
+                advise=selector_advice,
+                meanwhile=meanwhile,
+                lazy=True,
+            )
         if memo is not None:
             memo.save()
         diagnostics.extend(edition.diagnostics)
         if has_docs:
-            diagnostics.extend(missing_pages(edition, docs))
+            diagnostics.extend(missing_pages(edition, docs, pages[0] if pages else None))
         diagnostics.extend(fragile_selectors(edition))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.severity != "error"))
     return CheckResult(edition, diagnostics, retained=(cache, memo))

@@ -14,11 +14,11 @@ import operator
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import StrictInt, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
@@ -27,7 +27,7 @@ from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
 from .memo import Memo, key_of
-from .model import KINDS, Annotation, Claim, Discrepancy, Emendation, Identification, Quotation, targets_of, texts_of
+from .model import KINDS, Annotation, Claim, Discrepancy, Identification, Quotation, targets_of, texts_of
 from .transcription import Source, follow_links, is_inside, read_source
 from .validation import BodyChecker, BodyProblem, CitedKey, describe_validation_error
 
@@ -43,33 +43,116 @@ PARALLEL_MIN_BYTES = 1_000_000
 _FILES_PER_TASK = 24
 #: annotations per anchoring task given to a worker process
 _ANCHORS_PER_TASK = 1_000
+#: sources per task given to the worker that reads them while this process takes files back from the memo
+_SOURCES_PER_TASK = 100
 #: what reading the sources (and preparing their text for anchoring) costs, against reading the annotation files
 _SOURCES_COST = 0.5
 
 
-@dataclass
-class Located:
-    """An annotation, where it was written, and where each of its targets landed."""
+#: an annotation another names: (its id, the kinds it may be, what the naming field is called)
+Link = tuple[str, tuple[str, ...], str]
+#: advice on an annotation, beyond what the build rejects: messages (``check.selector_advice``)
+Advise = Callable[[Any], tuple[str, ...]]
 
-    annotation: Any
-    path: str
-    line: int
-    column: int
-    body_line: int
-    anchors: list[Anchor] = field(default_factory=list)
-    #: line on which each MyST text field (body, evidence, assessment) starts
-    text_lines: dict[str, int] = field(default_factory=dict)
+
+class Facts(NamedTuple):
+    """What the checks across files need of an annotation, kept beside it (and in a memo) so that they can run
+    without the annotation itself: an annotation a memo gives back is validated only when it is asked for."""
+
+    id: str
+    kind: str
+    #: the annotations it names, in the order they are checked (``links_of``)
+    links: tuple[Link, ...]
+    #: the source each of its selectors quotes, in order (``model.targets_of``)
+    sources: tuple[str, ...]
+    #: what ``advise`` said of it; ``None`` when it was not asked
+    advice: tuple[str, ...] | None = None
+
+
+def links_of(annotation: Any) -> tuple[Link, ...]:
+    """The annotations ``annotation`` names: a claim, a quotation or a discrepancy its event (a sequence claim
+    another event too), a discrepancy its claims (or quotations), an identification its entity."""
+    links: list[tuple[str | None, tuple[str, ...], str]] = []
+    a = annotation
+    if isinstance(a, Claim):
+        links.append((a.event, ("event",), "event"))
+        if a.property == "sequence":
+            links.append((a.value.get("before") or a.value.get("after"), ("event",), "sequence refers to event"))
+    elif isinstance(a, Quotation):
+        links.append((a.event, ("event",), "event"))
+    elif isinstance(a, Discrepancy):
+        links.append((a.event, ("event",), "event"))
+        links.extend((claim, ("claim", "quotation"), "claim") for claim in a.claims)
+    elif isinstance(a, Identification):
+        links.append((a.entity, ("entity",), "entity"))
+    return tuple((ident, kinds, what) for ident, kinds, what in links if ident is not None)
+
+
+def facts_of(annotation: Any, advise: Advise | None = None) -> Facts:
+    return Facts(
+        annotation.id,
+        annotation.kind,
+        links_of(annotation),
+        tuple(selector.source for selector in targets_of(annotation)),
+        advise(annotation) if advise is not None else None,
+    )
+
+
+class Located:
+    """An annotation, where it was written, and where each of its targets landed.
+
+    ``annotation`` is the validated model; one that a memo gave back is validated from its file's bytes when
+    first asked for (``facts`` holds what the checks need meanwhile).
+    """
+
+    __slots__ = ("_annotation", "_unread", "anchors", "body_line", "column", "facts", "line", "path", "text_lines")
+
+    def __init__(
+        self,
+        annotation: Any,
+        path: str,
+        line: int,
+        column: int,
+        body_line: int,
+        anchors: list[Anchor] | None = None,
+        text_lines: dict[str, int] | None = None,
+        *,
+        facts: Facts | None = None,
+        unread: tuple[_Unread, int] | None = None,
+    ) -> None:
+        if facts is None:
+            facts = facts_of(annotation)
+        self._annotation = annotation
+        self._unread = unread
+        self.facts = facts
+        self.path = path
+        self.line = line
+        self.column = column
+        self.body_line = body_line
+        self.anchors: list[Anchor] = anchors if anchors is not None else []
+        #: line on which each MyST text field (body, evidence, assessment) starts
+        self.text_lines: dict[str, int] = text_lines if text_lines is not None else {}
+
+    @property
+    def annotation(self) -> Any:
+        if self._annotation is None and self._unread is not None:
+            unread, index = self._unread
+            self._annotation, self._unread = unread.model(index), None
+        return self._annotation
+
+    def __repr__(self) -> str:
+        return f"Located({self.facts.kind} {self.facts.id!r} at {self.path}:{self.line})"
 
     def text_line(self, name: str) -> int:
         return self.text_lines.get(name, self.line)
 
     @property
     def id(self) -> str:
-        return self.annotation.id
+        return self.facts.id
 
     @property
     def kind(self) -> str:
-        return self.annotation.kind
+        return self.facts.kind
 
     @property
     def location(self) -> str:
@@ -96,19 +179,56 @@ class Located:
         )
 
 
+class _Unread:
+    """The annotations of a file that a memo gave back, validated from the file's bytes when first asked for:
+    the checker never asks for most of them."""
+
+    __slots__ = ("_raw", "data", "where")
+
+    def __init__(self, data: bytes, where: str) -> None:
+        self.data = data
+        self.where = where
+        self._raw: list[Any] | None = None
+
+    def model(self, index: int) -> Any:
+        try:
+            if self._raw is None:
+                self._raw = yamlsource.load(self.data.decode("utf-8"))[0]["annotations"]
+            return _ADAPTER.validate_python(self._raw[index])
+        except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, KeyError, IndexError) as exc:
+            # only a memo file edited by hand can say that a file it does not describe was read without a problem
+            raise RuntimeError(f"{self.where}: the checker's memo does not describe this file; delete it") from exc
+
+
 @dataclass
 class Edition:
     sources: dict[str, Source]
     annotations: list[Located]
     diagnostics: list[Diagnostic]
     annotation_files: list[Path]
-    #: for each source, the (annotation, target index) pairs that land in it, in text order
-    by_source: dict[str, list[tuple[Located, int]]] = field(default_factory=dict)
     #: all annotations in the files, valid or not, counted by kind (what the output must hold)
     declared: int = 0
+    _by_source: dict[str, list[tuple[Located, int]]] | None = field(default=None, repr=False, compare=False)
     #: fingerprints already computed (an edition does not change once loaded; each is asked for several times
     #: per build: for the page, for the pages across sources, and for Sphinx's list of outdated pages)
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def by_source(self) -> dict[str, list[tuple[Located, int]]]:
+        """For each source, the (annotation, target index) pairs that land in it, in text order: by paragraph,
+        by where the passage ends, the longer first, then as the annotations come. Sorted when first asked for
+        (the checker seldom asks)."""
+        if self._by_source is None:
+            keyed: dict[str, list[tuple[int, int, int, int, Located, int]]] = defaultdict(list)
+            order = 0
+            for item in self.annotations:
+                for index, anchor in enumerate(item.anchors):
+                    keyed[anchor.source].append((anchor.paragraph, anchor.end, -anchor.start, order, item, index))
+                    order += 1
+            self._by_source = {
+                source: [(item, index) for *_, item, index in sorted(entries)] for source, entries in keyed.items()
+            }
+        return self._by_source
 
     def passage(self, anchor: Anchor) -> str:
         """The words of the transcription that ``anchor`` selects."""
@@ -199,6 +319,9 @@ def load_edition(
     files: Mapping[Path, bytes] | None = None,
     jobs: int = 1,
     memo: Memo | None = None,
+    advise: Advise | None = None,
+    meanwhile: Callable[[], object] | None = None,
+    lazy: bool = False,
 ) -> Edition:
     """Load, validate and anchor the edition in ``sources_dir`` and ``annotations_dir``.
 
@@ -213,9 +336,17 @@ def load_edition(
     and its diagnostics are exactly those of ``jobs=1``.
 
     With a ``memo`` (the checker's, made for ``checker``'s settings), what an annotation file without problems
-    yielded in an earlier run (its annotations' places, their bodies' verdicts, where their selectors landed)
-    is taken from it when the file's bytes are the same; a selector's place only if the source it quotes is
-    too. The annotations are validated again, and every check across files runs again.
+    yielded in an earlier run (its annotations' places, their bodies' verdicts, where their selectors landed,
+    their ``Facts``) is taken from it when the file's bytes are the same; a selector's place only if the source
+    it quotes is too. Every check across files runs again, on the facts. With ``lazy`` (the checker, which
+    seldom asks for them), such a file's annotations are parsed and validated only when ``Located.annotation``
+    is first asked for; else before this returns, while the caller's YAML cache (``yamlsource.caching``) is
+    still there to be used.
+
+    ``advise`` gives each valid annotation's advice (``Facts.advice``), kept in the memo with the rest: the
+    memo's version must name it (``memo_version``). ``meanwhile`` is called once, as soon as this process is
+    free while a worker reads the sources (or else once they are read): the caller's own work, done in time that
+    would otherwise be spent waiting.
     """
     diagnostics: list[Diagnostic] = []
     tree = _Files(files)
@@ -267,7 +398,7 @@ def load_edition(
             declared += count
             items = []
             for entry in entries:
-                item = entry.located(str(path))
+                item = entry.located(str(path), advise)
                 entry_of[id(item)] = entry
                 located.append(item)
                 items.append((entry, item))
@@ -280,26 +411,36 @@ def load_edition(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    # what needs no source is checked first, while a worker may still be reading them (what it finds is put
+    # where it would be found with no worker, ``sources_at``)
+    located = _unique(located, diagnostics)
+    located = _check_links(located, diagnostics)
+    #: each annotation, what its bodies' check found, and whether they passed
+    bodies: list[tuple[Located, list[Diagnostic], bool]] = []
+    for item in located:
+        entry = entry_of[id(item)]
+        if entry.verdicts is None:
+            entry.verdicts = _body_verdicts(item, checker)
+        found_here: list[Diagnostic] = []
+        bodies.append((item, found_here, _check_body(item, entry.verdicts, bib_keys, found_here)))
+    if meanwhile is not None:
+        meanwhile()
     if apart is not None:
         sources, diagnostics[sources_at:sources_at] = _sources_from(apart, sources_dir)
     texts = _Texts(sources)
-    located = _unique(located, diagnostics)
-    located = _check_links(located, diagnostics)
     unchanged: dict[int, bool] = {}
     known = {
         id(item): anchors
         for item in located
-        if (anchors := _known_anchors(entry_of[id(item)], item, sources, unchanged)) is not None
+        if (anchors := _known_anchors(entry_of[id(item)], sources, unchanged)) is not None
     }
     pending = [item for item in located if id(item) not in known]
     anchorings = _anchor_all(pending, sources, texts, jobs) if pool is not None else None
     outcomes = dict(zip(map(id, pending), anchorings, strict=True)) if anchorings is not None else {}
     anchored: list[Located] = []
-    for item in located:
-        entry = entry_of[id(item)]
-        if entry.verdicts is None:
-            entry.verdicts = _body_verdicts(item, checker)
-        if not _check_body(item, entry.verdicts, bib_keys, diagnostics):
+    for item, found_here, passed in bodies:
+        diagnostics.extend(found_here)
+        if not passed:
             continue
         if id(item) in known:
             ok, item.anchors = True, known[id(item)]
@@ -315,27 +456,24 @@ def load_edition(
         good = {id(item) for item in anchored}
         for key, count, items in to_remember:
             memo.put(key, _memo_entry(count, items, good, sources))
-    edition = Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
-    by_source: dict[str, list[tuple[Located, int]]] = defaultdict(list)
-    for item in anchored:
-        for index, anchor in enumerate(item.anchors):
-            by_source[anchor.source].append((item, index))
-    for entries in by_source.values():
-        entries.sort(key=lambda e: (e[0].anchors[e[1]].paragraph, e[0].anchors[e[1]].end, -e[0].anchors[e[1]].start))
-    edition.by_source = dict(by_source)
-    return edition
+    if not lazy:
+        for item in anchored:
+            item.annotation  # noqa: B018 (validated now)
+    return Edition(sources, anchored, diagnostics, annotation_files, declared=declared)
 
 
-def memo_version(checker: BodyChecker) -> str:
+def memo_version(checker: BodyChecker, advise: Advise | None = None) -> str:
     """What a memo of ``load_edition``'s results depends on besides this package's code (``memo.Memo`` adds
-    that): the body checker's settings and libraries, and what parses YAML, validates and folds text."""
+    that): the body checker's settings and libraries, what parses YAML, validates and folds text, and which
+    advice is asked for."""
     import unicodedata
 
     import pydantic
     import yaml
 
     versions = f"pyyaml={yaml.__version__} pydantic={pydantic.VERSION} unicode={unicodedata.unidata_version}"
-    return f"{versions} python={sys.version_info[:3]} checker={checker.fingerprint()}"
+    advice = f"{advise.__module__}.{advise.__qualname__}" if advise is not None else None
+    return f"{versions} python={sys.version_info[:3]} checker={checker.fingerprint()} advice={advice}"
 
 
 class _Texts(dict[str, SourceText]):
@@ -355,18 +493,21 @@ class _Texts(dict[str, SourceText]):
 #
 # For an annotation file read without a problem: ``{"count": n, "sources": {id: digest}, "entries": [...]}``:
 # the sources its selectors landed in (their digests then), and one entry per annotation, ``[line, column,
-# body_line, text_lines, verdicts, places]``: ``verdicts`` ``[[start, [[line, message], ...], [[key, line],
-# ...]], ...]``; ``places`` ``None`` (not all anchored) or ``[[paragraph, start, end], ...]``, one per selector.
+# body_line, text_lines, verdicts, places, facts]``: ``verdicts`` ``[[start, [[line, message], ...], [[key,
+# line], ...]], ...]``; ``places`` ``None`` (not all anchored) or ``[[paragraph, start, end], ...]``, one per
+# selector; ``facts`` the annotation's ``Facts`` (``[id, kind, [[id, [kind, ...], field], ...], [source, ...],
+# advice]``), so that the checks across files can run on it without reading the file again.
 
 
 class _Landed:
-    """The places a memo keeps for one file's selectors, good while the sources they landed in are unchanged."""
+    """Where a memo says an annotation's selectors land, good while the sources they landed in (``sources``, by
+    their digests then, shared by the annotations of a file) are unchanged; ``anchors`` ``None``: not all did."""
 
-    __slots__ = ("places", "sources")
+    __slots__ = ("anchors", "sources")
 
-    def __init__(self, sources: dict[str, str], places: list[tuple[int, int, int]] | None) -> None:
+    def __init__(self, sources: dict[str, str], anchors: list[Anchor] | None) -> None:
         self.sources = sources
-        self.places = places
+        self.anchors = anchors
 
 
 def _looked_up(
@@ -402,7 +543,7 @@ def _remembered(
     remembered: dict[Path, tuple[int, list[_Entry]]] = {}
     for path, (key, data, stored) in hits.items():
         try:
-            remembered[path] = _from_memo(stored, data)
+            remembered[path] = _from_memo(stored, data, str(path))
             continue
         except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
             if memo is not None:
@@ -413,7 +554,11 @@ def _remembered(
 
 _Place = tuple[StrictInt, StrictInt, StrictInt]
 _KeptVerdict = tuple[StrictInt, list[tuple[StrictInt, StrictStr]], list[tuple[StrictStr, StrictInt]]]
-_Kept = tuple[StrictInt, StrictInt, StrictInt, dict[str, StrictInt], list[_KeptVerdict], list[_Place] | None]
+_KeptLink = tuple[StrictStr, tuple[StrictStr, ...], StrictStr]
+_KeptFacts = tuple[StrictStr, StrictStr, tuple[_KeptLink, ...], tuple[StrictStr, ...], tuple[StrictStr, ...] | None]
+_Kept = tuple[
+    StrictInt, StrictInt, StrictInt, dict[str, StrictInt], list[_KeptVerdict], list[_Place] | None, _KeptFacts
+]
 
 
 class _MemoEntry(TypedDict):
@@ -426,36 +571,36 @@ class _MemoEntry(TypedDict):
 _MEMO_ENTRY: TypeAdapter[_MemoEntry] = TypeAdapter(_MemoEntry)
 
 
-def _from_memo(stored: Any, data: bytes) -> tuple[int, list[_Entry]]:
-    """What a memo keeps for a file (``data``), as ``_file_entries`` and the body checks would give it; raise
-    ``ValidationError`` or ``ValueError`` (or another error ``_remembered`` expects) when it is not of the
-    shape this code keeps, or not about this file."""
+def _from_memo(stored: Any, data: bytes, where: str) -> tuple[int, list[_Entry]]:
+    """What a memo keeps for a file (``data``, at ``where``), as ``_file_entries`` and the body checks would
+    give it, but with the annotations left unread (``_Unread``); raise ``ValidationError`` or ``ValueError``
+    (or another error ``_remembered`` expects) when it is not of the shape this code keeps."""
     kept = _MEMO_ENTRY.validate_python(stored)
     count, sources = kept["count"], kept["sources"]
-    if count == 0 and kept["entries"] == []:
-        return 0, []
-    raw_items = yamlsource.load(data.decode("utf-8"))[0]["annotations"]
-    if len(kept["entries"]) != len(raw_items) or len(raw_items) != count:
-        raise ValueError("not this file's annotations")
+    if len(kept["entries"]) != count:
+        raise ValueError("not one entry for each annotation")
+    unread = _Unread(data, where)
     entries = []
-    for raw, (line, column, body_line, text_lines, verdicts, places) in zip(raw_items, kept["entries"], strict=True):
-        entry = _Entry(raw, line, column, body_line, text_lines, annotation=_ADAPTER.validate_python(raw))
+    for index, (line, column, body_line, text_lines, verdicts, places, facts) in enumerate(kept["entries"]):
+        entry = _Entry(None, line, column, body_line, text_lines, facts=Facts(*facts), unread=(unread, index))
         entry.verdicts = [
             (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
             for start, problems, cited in verdicts
         ]
-        entry.places = _Landed(sources, places)
+        # the anchors are made here, while a worker may still be reading the sources they are checked against
+        anchors = None
+        if places is not None and len(places) == len(facts[3]) and all(source in sources for source in facts[3]):
+            anchors = [Anchor(source, *place) for source, place in zip(facts[3], places, strict=True)]
+        entry.landed = _Landed(sources, anchors)
         entries.append(entry)
     return count, entries
 
 
-def _known_anchors(
-    entry: _Entry, item: Located, sources: dict[str, Source], unchanged: dict[int, bool]
-) -> list[Anchor] | None:
-    """The places a memo gave for the item's selectors, if the sources they landed in are unchanged (by their
+def _known_anchors(entry: _Entry, sources: dict[str, Source], unchanged: dict[int, bool]) -> list[Anchor] | None:
+    """The anchors a memo gave for the entry's selectors, if the sources they landed in are unchanged (by their
     digests, looked at once per file: ``unchanged``)."""
-    landed = entry.places
-    if landed is None or landed.places is None:
+    landed = entry.landed
+    if landed is None or landed.anchors is None:
         return None
     key = id(landed.sources)
     if key not in unchanged:
@@ -463,12 +608,7 @@ def _known_anchors(
             (source := sources.get(source_id)) is not None and source.digest == digest
             for source_id, digest in landed.sources.items()
         )
-    selectors = targets_of(item.annotation)
-    if not unchanged[key] or len(landed.places) != len(selectors):
-        return None
-    if not all(selector.source in landed.sources for selector in selectors):
-        return None
-    return [Anchor(selector.source, *place) for selector, place in zip(selectors, landed.places, strict=True)]
+    return landed.anchors if unchanged[key] else None
 
 
 def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[int], sources: dict[str, Source]) -> Any:
@@ -488,6 +628,7 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
                     for start, problems, cited in entry.verdicts or []
                 ],
                 [[a.paragraph, a.start, a.end] for a in item.anchors] if id(item) in anchored else None,
+                list(item.facts),
             ]
             for entry, item in items
         ],
@@ -495,34 +636,48 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
 
 
 def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
-    sources: dict[str, Source] = {}
-    folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
     if not tree.is_dir(sources_dir):
         diagnostics.append(Diagnostic(str(sources_dir), 1, 1, None, "sources folder not found"))
-        return sources
-    for path in tree.listing(sources_dir, (".txt",), recursive=False):
+        return {}
+    paths = tree.listing(sources_dir, (".txt",), recursive=False)
+    return _gathered(_read_source_files(paths, sources_dir, tree), diagnostics)
+
+
+def _read_source_files(paths: Sequence[Path], sources_dir: Path, tree: _Files) -> list[Source | Diagnostic]:
+    """Each transcription file of ``paths`` (in ``sources_dir``) read, or what is wrong with it."""
+    found: list[Source | Diagnostic] = []
+    folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
+    read = None if tree.memory is None else tree.read
+    for path in paths:
         if tree.outside(path, sources_dir):
-            diagnostics.append(
-                Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder")
-            )
+            found.append(Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder"))
             continue
         try:
-            source = read_source(path, None if tree.memory is None else tree.read, folders=folders)
+            found.append(read_source(path, read, folders=folders))
         except DiagnosticError as exc:
-            diagnostics.append(exc.diagnostic)
-            continue
-        if source.id in sources:
+            found.append(exc.diagnostic)
+    return found
+
+
+def _gathered(found: Iterable[Source | Diagnostic], diagnostics: list[Diagnostic]) -> dict[str, Source]:
+    """The sources read, by id, in order; what is wrong with a file, or a second source of the same id, is
+    reported instead."""
+    sources: dict[str, Source] = {}
+    for source in found:
+        if isinstance(source, Diagnostic):
+            diagnostics.append(source)
+        elif source.id in sources:
             diagnostics.append(
                 Diagnostic(
-                    str(path),
+                    str(source.path),
                     source.field_lines.get("id", 1),
                     1,
                     None,
                     f"source id {source.id!r} is already used by {sources[source.id].path}",
                 )
             )
-            continue
-        sources[source.id] = source
+        else:
+            sources[source.id] = source
     return sources
 
 
@@ -541,7 +696,8 @@ class _Entry:
     and is validated again, to the same model, where the edition is put together.
     """
 
-    raw: dict[str, Any]
+    #: the data it was validated from (``None``: given back by a memo, with ``facts`` and ``unread``)
+    raw: dict[str, Any] | None
     line: int
     column: int
     body_line: int
@@ -550,11 +706,27 @@ class _Entry:
     verdicts: list[_Verdict] | None = None
     annotation: Any = None
     #: where a memo says the selectors land (see ``_known_anchors``)
-    places: _Landed | None = None
+    landed: _Landed | None = None
+    facts: Facts | None = None
+    unread: tuple[_Unread, int] | None = None
 
-    def located(self, where: str) -> Located:
+    def located(self, where: str, advise: Advise | None = None) -> Located:
+        if self.facts is not None:
+            return Located(
+                self.annotation,
+                where,
+                self.line,
+                self.column,
+                self.body_line,
+                text_lines=self.text_lines,
+                facts=self.facts,
+                unread=self.unread,
+            )
         annotation = self.annotation if self.annotation is not None else _ADAPTER.validate_python(self.raw)
-        return Located(annotation, where, self.line, self.column, self.body_line, text_lines=self.text_lines)
+        facts = facts_of(annotation, advise)
+        return Located(
+            annotation, where, self.line, self.column, self.body_line, text_lines=self.text_lines, facts=facts
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "annotation": None}
@@ -655,32 +827,15 @@ def _unique(items: Iterable[Located], diagnostics: list[Diagnostic]) -> list[Loc
 def _check_links(items: list[Located], diagnostics: list[Diagnostic]) -> list[Located]:
     """Annotations that name other annotations (a claim its event, a discrepancy its claims) name real ones."""
     kinds = {item.id: item.kind for item in items}
-
-    def want(item: Located, ident: str | None, kind: str, what: str) -> bool:
-        if ident is None or kinds.get(ident) == kind:
-            return True
-        found = f" (it is a {kinds[ident]})" if ident in kinds else ""
-        diagnostics.append(item.diagnostic(f"{what} {ident!r} is not a known {kind}{found}"))
-        return False
-
     kept = []
     for item in items:
-        a = item.annotation
         ok = True
-        if isinstance(a, Claim):
-            ok = want(item, a.event, "event", "event")
-            if a.property == "sequence":
-                other = a.value.get("before") or a.value.get("after")
-                ok = want(item, other, "event", "sequence refers to event") and ok
-        elif isinstance(a, Quotation):
-            ok = want(item, a.event, "event", "event")
-        elif isinstance(a, Discrepancy):
-            ok = want(item, a.event, "event", "event")
-            for claim in a.claims:
-                if kinds.get(claim) != "quotation":
-                    ok = want(item, claim, "claim", "claim") and ok
-        elif isinstance(a, Identification):
-            ok = want(item, a.entity, "entity", "entity")
+        for ident, wanted, what in item.facts.links:
+            if kinds.get(ident) in wanted:
+                continue
+            found = f" (it is a {kinds[ident]})" if ident in kinds else ""
+            diagnostics.append(item.diagnostic(f"{what} {ident!r} is not a known {wanted[0]}{found}"))
+            ok = False
         if ok:
             kept.append(item)
     return kept
@@ -746,7 +901,7 @@ def _check_overlaps(items: list[Located], diagnostics: list[Diagnostic]) -> list
     """Emendations replace text, so they may not overlap each other, nor cut through another annotation."""
     emendations: dict[tuple[str, int], list[Located]] = defaultdict(list)
     for item in items:
-        if isinstance(item.annotation, Emendation):
+        if item.kind == "emendation":
             anchor = item.anchors[0]
             emendations[(anchor.source, anchor.paragraph)].append(item)
     if not emendations:
@@ -763,7 +918,7 @@ def _check_overlaps(items: list[Located], diagnostics: list[Diagnostic]) -> list
                     continue
                 inside = e.start <= anchor.start and anchor.end <= e.end
                 covers = anchor.start <= e.start and e.end <= anchor.end
-                both_emend = isinstance(item.annotation, Emendation)
+                both_emend = item.kind == "emendation"
                 if both_emend or not (inside or covers):
                     diagnostics.append(
                         item.diagnostic(
@@ -798,46 +953,72 @@ def _pool(workers: int, *state: Any) -> Executor | None:
         return None
 
 
-def _sources_apart(sources_dir: Path) -> tuple[Executor, Future[_SourcesRead]] | None:
+class _Apart:
+    """A worker process reading the sources, a few at a time, while this process does other work: the sources
+    it has not begun when this one is free are read here (``_sources_from``)."""
+
+    def __init__(self, pool: Executor, chunks: list[Sequence[Path]]) -> None:
+        self.pool = pool
+        self.chunks = chunks
+        self.futures = [pool.submit(_read_sources, chunk) for chunk in chunks]
+
+
+def _sources_apart(sources_dir: Path) -> _Apart | None:
     """A worker process reading the sources (``_sources_from`` takes them); ``None`` where none can be had."""
-    pool = _pool(1)
+    tree = _Files(None)
+    if not tree.is_dir(sources_dir):
+        return None  # reported where the sources are read otherwise
+    chunks = list(_chunks(tree.listing(sources_dir, (".txt",), recursive=False), _SOURCES_PER_TASK))
+    pool = _pool(1, sources_dir)
     if pool is None:
         return None
     try:
-        return pool, pool.submit(_read_sources, sources_dir)
+        return _Apart(pool, chunks)
     except RuntimeError:  # the pool could not start its process
         pool.shutdown(cancel_futures=True)
         return None
 
 
-#: what the worker sends back: the sources and what reading them found, and what it took from and added to
-#: the active YAML cache (their front matter; ``yamlsource.ParseCache.report``), if there is one
-_SourcesRead = tuple[_Sources, yamlsource.Report | None]
+#: what the worker sends back for some sources: each read, or what is wrong with it, and what it took from and
+#: added to the active YAML cache (their front matter; ``yamlsource.ParseCache.report``), if there is one
+_SourcesRead = tuple[list[Source | Diagnostic], yamlsource.Report | None]
 
 
-def _read_sources(sources_dir: Path) -> _SourcesRead:
-    return _sources_here(sources_dir), _cache_report()
+def _read_sources(paths: Sequence[Path]) -> _SourcesRead:
+    (sources_dir,) = _WORKER
+    return _read_source_files(paths, sources_dir, _Files(None)), _cache_report()
 
 
-def _sources_here(sources_dir: Path) -> _Sources:
-    diagnostics: list[Diagnostic] = []
-    return _load_sources(sources_dir, diagnostics, _Files(None)), diagnostics
-
-
-def _sources_from(apart: tuple[Executor, Future[_SourcesRead]], sources_dir: Path) -> _Sources:
-    """The sources the worker read, with what it found; read here instead if the worker failed (it was
-    killed, or what it read could not be sent)."""
-    pool, future = apart
+def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
+    """The sources, with what reading them found: those the worker has not begun are read here, the others
+    taken from it; all are read here instead if the worker failed (it was killed, or what it read could not be
+    sent)."""
+    tree = _Files(None)
     try:
-        found, report = future.result()
+        # the worker reads from the first sources on, this process from the last back, until they meet (a task
+        # that can still be cancelled has not been given to the worker yet)
+        here: dict[int, list[Source | Diagnostic]] = {}
+        for index in reversed(range(len(apart.futures))):
+            if not apart.futures[index].cancel():
+                break
+            here[index] = _read_source_files(apart.chunks[index], sources_dir, tree)
+        found: list[Source | Diagnostic] = []
+        for index, future in enumerate(apart.futures):
+            if index in here:
+                found.extend(here[index])
+                continue
+            read, report = future.result()
+            _take_report(report)  # or the front matter would be left out of the cache file: parsed again next time
+            found.extend(read)
     except Exception:
         # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
         # itself), this process reads them as it would have without a worker: the same result, or the same error
-        return _sources_here(sources_dir)
+        diagnostics: list[Diagnostic] = []
+        return _load_sources(sources_dir, diagnostics, tree), diagnostics
     finally:
-        pool.shutdown(cancel_futures=True)
-    _take_report(report)  # or the front matter would be left out of the cache file: parsed again next time
-    return found
+        apart.pool.shutdown(cancel_futures=True)
+    diagnostics = []
+    return _gathered(found, diagnostics), diagnostics
 
 
 def _cache_report() -> yamlsource.Report | None:

@@ -846,10 +846,10 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     parent = os.getpid()
     real_read = edition_module._read_source_files
 
-    def dying(*args: Any) -> Any:
+    def dying(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
             os._exit(1)  # the worker is killed
-        return real_read(*args)
+        return real_read(*args, **kwargs)
 
     monkeypatch.setattr(edition_module, "_read_source_files", dying)
     died = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
@@ -878,12 +878,12 @@ def test_the_sources_are_shared_between_the_worker_and_this_process(
     here: list[Path] = []
     real_read = edition_module._read_source_files
 
-    def slow(paths: Any, *args: Any) -> Any:
+    def slow(paths: Any, *args: Any, **kwargs: Any) -> Any:
         if os.getpid() == parent:
             here.extend(paths)
         else:
             time.sleep(0.5)  # a slow worker: this process is free before it has begun the last sources
-        return real_read(paths, *args)
+        return real_read(paths, *args, **kwargs)
 
     monkeypatch.setattr(edition_module, "_read_source_files", slow)
     together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)

@@ -583,10 +583,7 @@ def _from_memo(stored: Any, data: bytes, where: str) -> tuple[int, list[_Entry]]
     entries = []
     for index, (line, column, body_line, text_lines, verdicts, places, facts) in enumerate(kept["entries"]):
         entry = _Entry(None, line, column, body_line, text_lines, facts=Facts(*facts), unread=(unread, index))
-        entry.verdicts = [
-            (start, [BodyProblem(at, message) for at, message in problems], [CitedKey(k, at) for k, at in cited])
-            for start, problems, cited in verdicts
-        ]
+        entry.verdicts = verdicts  # (line, message) and (key, line) tuples: what BodyProblem and CitedKey are
         # the anchors are made here, while a worker may still be reading the sources they are checked against
         anchors = None
         if places is not None and len(places) == len(facts[3]) and all(source in sources for source in facts[3]):
@@ -624,7 +621,7 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
                 entry.body_line,
                 entry.text_lines,
                 [
-                    [start, [[p.line, p.message] for p in problems], [[c.key, c.line] for c in cited]]
+                    [start, [list(problem) for problem in problems], [list(key) for key in cited]]
                     for start, problems, cited in entry.verdicts or []
                 ],
                 [[a.paragraph, a.start, a.end] for a in item.anchors] if id(item) in anchored else None,
@@ -852,18 +849,14 @@ def _check_body(
     citation keys not in the bibliography."""
     ok = True
     for start, problems, keys in verdicts:
-        for problem in problems:
-            diagnostics.append(item.diagnostic(problem.message, line=start + problem.line, column=1))
+        for at, message in problems:
+            diagnostics.append(item.diagnostic(message, line=start + at, column=1))
             ok = False
         if bib_keys is not None:
-            for cited in keys:
-                if cited.key.lower() not in bib_keys:
+            for key, at in keys:
+                if key.lower() not in bib_keys:
                     diagnostics.append(
-                        item.diagnostic(
-                            f"citation key {cited.key!r} is not in the bibliography",
-                            line=start + cited.line,
-                            column=1,
-                        )
+                        item.diagnostic(f"citation key {key!r} is not in the bibliography", line=start + at, column=1)
                     )
                     ok = False
     return ok

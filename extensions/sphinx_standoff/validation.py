@@ -13,8 +13,8 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import fields
+from typing import Any, NamedTuple
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -61,16 +61,16 @@ _REFUSED_TOKENS = {
 }
 
 
-@dataclass(frozen=True)
-class BodyProblem:
-    """A problem in a body; ``line`` is 0-based within the body."""
+class BodyProblem(NamedTuple):
+    """A problem in a body; ``line`` is 0-based within the body. (Tuples, as a memo gives them back.)"""
 
     line: int
     message: str
 
 
-@dataclass(frozen=True)
-class CitedKey:
+class CitedKey(NamedTuple):
+    """A citation key a body uses, and the (0-based) line it is on."""
+
     key: str
     line: int
 

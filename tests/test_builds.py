@@ -15,12 +15,11 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import PROJECT, ROOTS, Built
 from sphinx.cmd.build import build_main
-from sphinx_standoff import yamlsource
+from test_checker_speed import counting_parses
 
 #: what is not output: Sphinx's cache of pickled doctrees and environment, which is allowed to differ
 NOT_OUTPUT = (".doctrees",)
@@ -159,14 +158,7 @@ def test_a_rebuild_parses_no_yaml_again(tiny: Project, monkeypatch: pytest.Monke
     """A rebuild takes what the last build worked out from the memo and the YAML cache in its doctrees: no
     annotation file and no front matter is parsed again, the annotations given back by the memo included."""
     tiny.build()
-    parsed: list[str] = []
-    real = yamlsource._parse
-
-    def parse(text: str) -> Any:
-        parsed.append(text)
-        return real(text)
-
-    monkeypatch.setattr(yamlsource, "_parse", parse)
+    parsed = counting_parses(monkeypatch)
     assert tiny.build() == []
     assert parsed == []
     edit(tiny.confdir / "annotations" / "tiny.yaml", "is not named in the log", "is nowhere named in the log")

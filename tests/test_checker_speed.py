@@ -1079,3 +1079,19 @@ def test_the_memo_version_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(versions) == 1
+
+
+def test_the_checker_does_not_import_sphinx() -> None:
+    """``standoff check`` never builds, so it does not import Sphinx and the extension's renderers (a third of
+    a second of every run); ``sphinx_standoff.setup`` imports them when Sphinx sets the extension up."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, sphinx_standoff, sphinx_standoff.cli, sphinx_standoff.check\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('sphinx', 'sphinxcontrib')"
+        " or name in ('sphinx_standoff.extension', 'sphinx_standoff.render')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert callable(__import__("sphinx_standoff").setup)

@@ -20,7 +20,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 DEFAULT_ALLOWED_ROLES = (
     "cite",
@@ -258,6 +257,9 @@ def cite_keys(content: str) -> list[str]:
 
     Parsed as sphinxcontrib-bibtex parses it; raises ``ValueError`` when it would refuse the content.
     """
+    # imported here: sphinxcontrib-bibtex imports Sphinx, which a check with its memo warm need not import at all
+    from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
     return [target.key for target in parse_citation_targets(content.strip())]
 
 

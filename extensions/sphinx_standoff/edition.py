@@ -545,7 +545,7 @@ def _remembered(
         try:
             remembered[path] = _from_memo(stored, data, str(path))
             continue
-        except (yamlsource.YamlError, ValidationError, UnicodeDecodeError, TypeError, ValueError, KeyError):
+        except ValueError:  # pydantic's ValidationError among them: all that _from_memo raises
             if memo is not None:
                 memo.forget(key)
         keys[path] = key
@@ -574,7 +574,7 @@ _MEMO_ENTRY: TypeAdapter[_MemoEntry] = TypeAdapter(_MemoEntry)
 def _from_memo(stored: Any, data: bytes, where: str) -> tuple[int, list[_Entry]]:
     """What a memo keeps for a file (``data``, at ``where``), as ``_file_entries`` and the body checks would
     give it, but with the annotations left unread (``_Unread``); raise ``ValidationError`` or ``ValueError``
-    (or another error ``_remembered`` expects) when it is not of the shape this code keeps."""
+    when it is not of the shape this code keeps."""
     kept = _MEMO_ENTRY.validate_python(stored)
     count, sources = kept["count"], kept["sources"]
     if len(kept["entries"]) != count:
@@ -708,21 +708,20 @@ class _Entry:
     unread: tuple[_Unread, int] | None = None
 
     def located(self, where: str, advise: Advise | None = None) -> Located:
-        if self.facts is not None:
-            return Located(
-                self.annotation,
-                where,
-                self.line,
-                self.column,
-                self.body_line,
-                text_lines=self.text_lines,
-                facts=self.facts,
-                unread=self.unread,
-            )
-        annotation = self.annotation if self.annotation is not None else _ADAPTER.validate_python(self.raw)
-        facts = facts_of(annotation, advise)
+        annotation, facts = self.annotation, self.facts
+        if facts is None:  # read from its file: validated (again, if it came from a worker) here
+            if annotation is None:
+                annotation = _ADAPTER.validate_python(self.raw)
+            facts = facts_of(annotation, advise)
         return Located(
-            annotation, where, self.line, self.column, self.body_line, text_lines=self.text_lines, facts=facts
+            annotation,
+            where,
+            self.line,
+            self.column,
+            self.body_line,
+            text_lines=self.text_lines,
+            facts=facts,
+            unread=self.unread,
         )
 
     def __getstate__(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -103,7 +104,8 @@ def _root(args: argparse.Namespace) -> Path:
     return args.root.resolve() if args.root is not None else find_root()
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace, keep: list[object] | None = None) -> int:
+    """``standoff check``; the result (the whole checked edition) is put in ``keep`` when given (see ``run``)."""
     from .check import check, format_diagnostic, summary
     from .yamlsource import default_cache_dir
 
@@ -124,6 +126,8 @@ def run_check(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"standoff check: {summary(result)} ({time.perf_counter() - started:.2f} s)", file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
+    if keep is not None:
+        keep.append(result)
     return EXIT_ERRORS if failed else EXIT_OK
 
 
@@ -169,14 +173,17 @@ def run_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 errors found, 2 usage or environment problem)."""
+def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 errors found, 2 usage or environment problem).
+
+    ``keep``: a list that takes what a command made and would otherwise free as it returns, for a caller that
+    exits without freeing anything (``run``)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    commands = {"check": run_check, "schema": run_schema, "review": run_review}
+    commands = {"check": partial(run_check, keep=keep), "schema": run_schema, "review": run_review}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:
@@ -187,9 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The ``standoff`` command: ``main``, then exit at once. A large edition, checked, is millions of objects;
-    freeing them one by one as the interpreter shuts down takes a second for nothing (mypy exits the same way).
-    Everything the run writes (the output, the caches) is written before."""
-    status = main()
+    freeing them one by one takes a second for nothing, as the interpreter shuts down (mypy exits the same way)
+    and as ``run_check`` returns (0.3 s of the 5.5 s of a warm check of 100,000 annotations): so the command
+    keeps what it made until it exits. Everything the run writes (the output, the caches) is written before."""
+    kept: list[object] = []
+    status = main(keep=kept)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

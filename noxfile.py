@@ -1,5 +1,6 @@
 """Sessions: ``html`` builds the reading edition, ``pdf`` the printed one, ``tests`` runs the test suite, ``lint``
-checks the code."""
+checks the code, ``check`` checks the annotations without building, ``bench`` measures the edition against plain
+Sphinx."""
 
 from __future__ import annotations
 

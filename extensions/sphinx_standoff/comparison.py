@@ -17,8 +17,8 @@ from .anchoring import Anchor
 from .collation import Collation, collate
 from .edition import Edition, Located
 from .mentions import Mentions, find_mentions
-from .model import PROPERTIES, Claim, Discrepancy, Event, Quotation
-from .values import Interval, agree, describe, interval, sequence_event, sequence_fits
+from .model import PROPERTIES, Claim, Discrepancy, Event, Quotation, sequence_event
+from .values import Interval, agree, describe, interval, sequence_fits
 
 
 @dataclass

@@ -27,7 +27,17 @@ from . import yamlsource
 from .anchoring import Anchor, AnchorError, SourceText
 from .diagnostics import Diagnostic, DiagnosticError
 from .memo import Memo, key_of
-from .model import KINDS, Annotation, Claim, Discrepancy, Identification, Quotation, targets_of, texts_of
+from .model import (
+    KINDS,
+    Annotation,
+    Claim,
+    Discrepancy,
+    Identification,
+    Quotation,
+    sequence_event,
+    targets_of,
+    texts_of,
+)
 from .transcription import Source, follow_links, is_inside, read_source
 from .validation import BodyChecker, BodyProblem, CitedKey, describe_validation_error
 
@@ -77,7 +87,7 @@ def links_of(annotation: Any) -> tuple[Link, ...]:
     if isinstance(a, Claim):
         links.append((a.event, ("event",), "event"))
         if a.property == "sequence":
-            links.append((a.value.get("before") or a.value.get("after"), ("event",), "sequence refers to event"))
+            links.append((sequence_event(a.value), ("event",), "sequence refers to event"))
     elif isinstance(a, Quotation):
         links.append((a.event, ("event",), "event"))
     elif isinstance(a, Discrepancy):

@@ -189,6 +189,11 @@ class Sequence(_Strict):
         return self
 
 
+def sequence_event(value: Any) -> str | None:
+    """The event a sequence value (``{"before": id}`` or ``{"after": id}``, as a claim keeps it) names."""
+    return (value.get("before") or value.get("after")) if isinstance(value, dict) else None
+
+
 class EventRecord(_Strict):
     """What the documentary record says of an event (each field optional)."""
 

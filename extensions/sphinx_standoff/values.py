@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .anchoring import fold
+from .model import sequence_event
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,6 @@ def _opposed(a: dict[str, str], b: dict[str, str]) -> bool:
     return (a.get("before") and a.get("before") == b.get("after")) or (
         a.get("after") and a.get("after") == b.get("before")
     )
-
-
-def sequence_event(value: Any) -> str | None:
-    """The event a sequence value (``{"before": id}`` or ``{"after": id}``) names."""
-    return (value.get("before") or value.get("after")) if isinstance(value, dict) else None
 
 
 def sequence_fits(event_date: Interval | None, value: dict[str, str], dates: dict[str, Interval]) -> bool | None:

@@ -858,6 +858,41 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     assert died.edition.diagnostics == alone.edition.diagnostics
 
 
+def test_the_workers_are_forked_before_the_memo_is_read(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked worker shares this process's memory until either writes to it; after the fork, every object of
+    the memo this process touches copies the page that holds it. So the memo file, with its many objects, is
+    read after the workers are forked, not before; and the run still takes every file back from it."""
+    from sphinx_standoff import memo as memo_module
+
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project}
+    cache = tmp_path / "cache"
+    alone = check(tiny_project, jobs=1, cache_dir=cache, **kwargs)  # the memo
+    monkeypatch.setattr(edition_module, "PARALLEL_MIN_BYTES", 1)  # the tiny edition counts as large
+    parent = os.getpid()
+    events: list[str] = []
+    real_fork, real_read = os.fork, memo_module.read_json
+
+    def fork() -> int:
+        if os.getpid() == parent:
+            events.append("fork")
+        return real_fork()
+
+    def read_json(file: Path) -> Any:
+        if os.getpid() == parent and file.name.startswith("memo-"):
+            events.append("memo read")
+        return real_read(file)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(memo_module, "read_json", read_json)
+    read = counting_reads(monkeypatch)
+    together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
+    assert events == ["fork", "memo read"]
+    assert read == []  # every file from the memo
+    assert shown(together, tiny_project) == shown(alone, tiny_project)
+
+
 def test_the_sources_are_shared_between_the_worker_and_this_process(
     tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -341,9 +341,10 @@ def load_edition(
     With ``jobs`` > 1 (the checker), a large edition's annotation files are read, validated and checked, and its
     annotations anchored, by ``jobs - 1`` worker processes besides this one, which also reads the sources;
     when instead most of them come back from the memo (which only this process can do, since what it makes is
-    slower to send than to make), one worker reads the sources meanwhile. Every step is the one a single
-    process takes, on the same input; what each finds is put together in the same order, so that the edition
-    and its diagnostics are exactly those of ``jobs=1``.
+    slower to send than to make), the workers read the sources meanwhile. The workers are forked before the
+    memo is read (``_workers``). Every step is the one a single process takes, on the same input; what each
+    finds is put together in the same order, so that the edition and its diagnostics are exactly those of
+    ``jobs=1``.
 
     With a ``memo`` (the checker's, made for ``checker``'s settings), what an annotation file without problems
     yielded in an earlier run (its annotations' places, their bodies' verdicts, where their selectors landed,
@@ -355,7 +356,7 @@ def load_edition(
 
     ``advise`` gives each valid annotation's advice (``Facts.advice``), kept in the memo with the rest: the
     memo's version must name it (``memo_version``). ``meanwhile`` is called once, as soon as this process is
-    free while a worker reads the sources (or else once they are read): the caller's own work, done in time that
+    free while the workers read the sources (or else once they are read): the caller's own work, done in time that
     would otherwise be spent waiting.
     """
     diagnostics: list[Diagnostic] = []
@@ -364,26 +365,30 @@ def load_edition(
     annotation_files = tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if found else []
     refused = {path for path in annotation_files if tree.outside(path, annotations_dir)}
     readable = [path for path in annotation_files if path not in refused]
-    hits, keys = _looked_up(readable, tree, memo)
+    # a large edition's workers are forked first, before the memo's many objects are made (``Memo._read_file``)
+    pool = None
+    if jobs > 1 and tree.memory is None and _bytes(readable) >= PARALLEL_MIN_BYTES:
+        pool = _workers(jobs - 1, sources_dir, checker)
     #: the files to remember: (key, how many annotations the file declares, its entries with their items)
     to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
     sources: dict[str, Source] = {}
     sources_at = len(diagnostics)  # where what reading the sources finds goes, whoever reads them
-    apart = pool = None
+    apart = None
+    large = False
     try:
-        # taking many files back from the memo is much of this process's work: a worker reads the sources then
-        if jobs > 1 and tree.memory is None and sum(len(data) for _, data, _ in hits.values()) >= PARALLEL_MIN_BYTES:
+        hits, keys = _looked_up(readable, tree, memo)
+        # taking many files back from the memo is much of this process's work: the workers read the sources then
+        if pool is not None and sum(len(data) for _, data, _ in hits.values()) >= PARALLEL_MIN_BYTES:
             if _bytes(path for path in readable if path not in hits) < PARALLEL_MIN_BYTES:
-                apart = _sources_apart(sources_dir)
+                apart = _sources_apart(pool, sources_dir)
         remembered = _remembered(hits, keys, memo)
         del hits
         unread = [path for path in readable if path not in remembered]
-        large = jobs > 1 and tree.memory is None and _bytes(unread) >= PARALLEL_MIN_BYTES
-        pool = _pool(jobs - 1, checker) if large else None
+        large = pool is not None and _bytes(unread) >= PARALLEL_MIN_BYTES
         # the first files are read here (after the sources), the others by the workers, which start on them now
-        own = len(unread) if pool is None else round(len(unread) * _own_share(jobs))
+        own = round(len(unread) * _own_share(jobs)) if large else len(unread)
         loading: Iterator[_WorkerResults] = iter(())
-        if pool is not None:
+        if pool is not None and large:
             loading = pool.map(_read_files, _chunks(unread[own:], _FILES_PER_TASK))
         if apart is None:
             sources = _load_sources(sources_dir, diagnostics, tree)
@@ -415,13 +420,13 @@ def load_edition(
             if path in keys and not file_diagnostics:
                 to_remember.append((keys[path], count, items))
     except BaseException:
-        if apart is not None:
-            apart[0].shutdown(cancel_futures=True)
-        raise
-    finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    # what needs no source is checked first, while a worker may still be reading them (what it finds is put
+        raise
+    # the workers are done with, unless they are reading the sources (``_sources_from`` lets them go)
+    if pool is not None and apart is None:
+        pool.shutdown(cancel_futures=True)
+    # what needs no source is checked first, while the workers may still be reading them (what it finds is put
     # where it would be found with no worker, ``sources_at``)
     located = _unique(located, diagnostics)
     located = _check_links(located, diagnostics)
@@ -445,7 +450,7 @@ def load_edition(
         if (anchors := _known_anchors(entry_of[id(item)], sources, unchanged)) is not None
     }
     pending = [item for item in located if id(item) not in known]
-    anchorings = _anchor_all(pending, sources, texts, jobs) if pool is not None else None
+    anchorings = _anchor_all(pending, sources, texts, jobs) if large else None
     outcomes = dict(zip(map(id, pending), anchorings, strict=True)) if anchorings is not None else {}
     anchored: list[Located] = []
     for item, found_here, passed in bodies:
@@ -594,7 +599,7 @@ def _from_memo(stored: Any, data: bytes, where: str) -> tuple[int, list[_Entry]]
     for index, (line, column, body_line, text_lines, verdicts, places, facts) in enumerate(kept["entries"]):
         entry = _Entry(None, line, column, body_line, text_lines, facts=Facts(*facts), unread=(unread, index))
         entry.verdicts = verdicts  # (line, message) and (key, line) tuples: what BodyProblem and CitedKey are
-        # the anchors are made here, while a worker may still be reading the sources they are checked against
+        # the anchors are made here, while the workers may still be reading the sources they are checked against
         anchors = None
         if places is not None and len(places) == len(facts[3]) and all(source in sources for source in facts[3]):
             anchors = [Anchor(source, *place) for source, place in zip(facts[3], places, strict=True)]
@@ -956,8 +961,8 @@ def _pool(workers: int, *state: Any) -> Executor | None:
 
 
 class _Apart:
-    """A worker process reading the sources, a few at a time, while this process does other work: the sources
-    it has not begun when this one is free are read here (``_sources_from``)."""
+    """Worker processes reading the sources, a few at a time, while this process does other work: the sources
+    they have not begun when this one is free are read here (``_sources_from``)."""
 
     def __init__(self, pool: Executor, chunks: list[Sequence[Path]]) -> None:
         self.pool = pool
@@ -965,19 +970,37 @@ class _Apart:
         self.futures = [pool.submit(_read_sources, chunk) for chunk in chunks]
 
 
-def _sources_apart(sources_dir: Path) -> _Apart | None:
-    """A worker process reading the sources (``_sources_from`` takes them); ``None`` where none can be had."""
+def _workers(workers: int, sources_dir: Path, checker: BodyChecker) -> Executor | None:
+    """``workers`` worker processes for the sources and annotation files of a large edition, forked now (a
+    ``ProcessPoolExecutor`` forks its processes when it is first given a task); ``None`` where none can be had.
+
+    They are forked before the caller makes objects the workers do not need: each such object the caller
+    touches afterwards would copy the page that holds it (see ``Memo._read_file``)."""
+    pool = _pool(workers, sources_dir, checker)
+    if pool is None:
+        return None
+    try:
+        pool.submit(_ready)
+    except RuntimeError:  # the pool could not start its processes
+        pool.shutdown(cancel_futures=True)
+        return None
+    return pool
+
+
+def _ready() -> None:
+    """A worker's first task: none, but it makes the pool fork its processes (``_workers``)."""
+
+
+def _sources_apart(pool: Executor, sources_dir: Path) -> _Apart | None:
+    """The workers of ``pool`` reading the sources (``_sources_from`` takes them, and lets the workers go);
+    ``None`` where there is no sources folder."""
     tree = _Files(None)
     if not tree.is_dir(sources_dir):
         return None  # reported where the sources are read otherwise
     chunks = list(_chunks(tree.listing(sources_dir, (".txt",), recursive=False), _SOURCES_PER_TASK))
-    pool = _pool(1, sources_dir)
-    if pool is None:
-        return None
     try:
         return _Apart(pool, chunks)
-    except RuntimeError:  # the pool could not start its process
-        pool.shutdown(cancel_futures=True)
+    except RuntimeError:  # a worker died since it was forked (BrokenProcessPool): the sources are read here
         return None
 
 
@@ -987,7 +1010,7 @@ _SourcesRead = tuple[list[Source | Diagnostic], yamlsource.Report | None]
 
 
 def _read_sources(paths: Sequence[Path]) -> _SourcesRead:
-    (sources_dir,) = _WORKER
+    sources_dir, _ = _WORKER
     return _read_source_files(paths, sources_dir, _Files(None)), _cache_report()
 
 
@@ -997,7 +1020,7 @@ def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
     sent)."""
     tree = _Files(None)
     try:
-        # the worker reads from the first sources on, this process from the last back, until they meet (a task
+        # the workers read from the first sources on, this process from the last back, until they meet (a task
         # that can still be cancelled has not been given to the worker yet)
         here: dict[int, list[Source | Diagnostic]] = {}
         for index in reversed(range(len(apart.futures))):
@@ -1069,7 +1092,7 @@ _WorkerResults = tuple[list[_FileResult], yamlsource.Report | None]
 
 
 def _read_files(paths: Sequence[Path]) -> _WorkerResults:
-    (checker,) = _WORKER
+    _, checker = _WORKER
     return [_read_file(path, checker) for path in paths], _cache_report()
 
 

@@ -893,6 +893,55 @@ def test_the_workers_are_forked_before_the_memo_is_read(
     assert shown(together, tiny_project) == shown(alone, tiny_project)
 
 
+def test_a_source_read_without_a_problem_before_is_parsed_only_when_asked(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker keeps the digests of the transcriptions it read without a problem. Next time such a file's
+    body is not parsed until its paragraphs are asked for, which a check whose selectors all come back from the
+    memo never does; when they are, they are the paragraphs a fresh read gives. An edited file is parsed again,
+    and a file with a problem in its body is never taken as known: the problem is reported on every run."""
+    from sphinx_standoff import transcription
+
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    parsed: list[Path] = []
+    real_body = transcription._body
+
+    def body(path: Path, *args: Any) -> Any:
+        parsed.append(path)
+        return real_body(path, *args)
+
+    monkeypatch.setattr(transcription, "_body", body)
+    sources = tiny_project / "sources"
+    first = check(tiny_project, cache_dir=cache, **kwargs)
+    assert sorted(parsed) == [sources / "alpha.txt", sources / "beta.txt"]
+    parsed.clear()
+    again = check(tiny_project, cache_dir=cache, **kwargs)
+    assert parsed == []
+    fresh = check(tiny_project, **kwargs)
+    assert shown(again, tiny_project) == shown(fresh, tiny_project) == shown(first, tiny_project)
+    parsed.clear()
+    assert again.edition.sources == fresh.edition.sources  # the paragraphs, parsed now
+    assert sorted(parsed) == [sources / "alpha.txt", sources / "beta.txt"]
+    for source_id, source in again.edition.sources.items():
+        assert source.paragraphs == fresh.edition.sources[source_id].paragraphs
+
+    # an edited source is parsed again; a body with a problem is reported each time
+    alpha = sources / "alpha.txt"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("at nine", "at ten"), encoding="utf-8")
+    beta = sources / "beta.txt"
+    beta.write_text(beta.read_text(encoding="utf-8") + "\n::: nonsense\nA block of no known role.\n:::\n", "utf-8")
+    expected = shown(check(tiny_project, **kwargs), tiny_project)
+    assert any("unknown block role 'nonsense'" in line for line in expected)
+    # the broken one is parsed, and its problem reported, each time (the edited one is parsed the first time,
+    # and whenever the selectors on it are anchored again)
+    for run_number in range(2):
+        parsed.clear()
+        run = check(tiny_project, cache_dir=cache, **kwargs)
+        assert beta in parsed and (alpha in parsed or run_number > 0)
+        assert shown(run, tiny_project) == expected
+
+
 def test_the_sources_are_shared_between_the_worker_and_this_process(
     tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

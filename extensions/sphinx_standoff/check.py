@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .edition import Edition, load_edition, memo_version, unshown
+from .edition import Edition, load_edition, memo_version, sources_memo_version, unshown
 from .memo import Memo
 from .model import Emendation, targets_of
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
@@ -122,10 +122,11 @@ def body_checker(docs: Path | None) -> BodyChecker:
     )
 
 
-def memo_file(folder: Path, sources: Path, annotations: Path) -> Path:
-    """The checker's memo for a project, beside its YAML cache in ``folder``."""
+def memo_file(folder: Path, sources: Path, annotations: Path, kind: str = "memo") -> Path:
+    """The checker's memo for a project, beside its YAML cache in ``folder``; with ``kind="sources"``, its memo
+    of the transcriptions read without a problem."""
     yaml_file = cache_file(folder, sources, annotations)
-    return yaml_file.with_name("memo-" + yaml_file.name.removeprefix("yaml-"))
+    return yaml_file.with_name(f"{kind}-" + yaml_file.name.removeprefix("yaml-"))
 
 
 def page_directives(docs: Path) -> list[tuple[str, Path, int]]:
@@ -334,10 +335,11 @@ def check(
         pages: list[list[tuple[str, Path, int]]] = []
         meanwhile = (lambda: pages.append(page_directives(docs))) if has_docs else None
         checker = body_checker(docs if has_docs else None)
-        cache = memo = None
+        cache = memo = known = None
         if cache_dir is not None:
             cache = ParseCache(cache_file(cache_dir, sources, annotations))
             memo = Memo(memo_file(cache_dir, sources, annotations), memo_version(checker, selector_advice))
+            known = Memo(memo_file(cache_dir, sources, annotations, "sources"), sources_memo_version())
         with caching(cache):
             edition = load_edition(
                 sources,
@@ -349,15 +351,17 @@ def check(
                 advise=selector_advice,
                 meanwhile=meanwhile,
                 lazy=True,
+                known_sources=known,
             )
-        if memo is not None:
-            memo.save()
+        for kept in (memo, known):
+            if kept is not None:
+                kept.save()
         diagnostics.extend(edition.diagnostics)
         if has_docs:
             diagnostics.extend(missing_pages(edition, docs, pages[0] if pages else None))
         diagnostics.extend(fragile_selectors(edition))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.severity != "error"))
-    return CheckResult(edition, diagnostics, retained=(cache, memo))
+    return CheckResult(edition, diagnostics, retained=(cache, memo, known))
 
 
 # -- output ---------------------------------------------------------------------------------------------------

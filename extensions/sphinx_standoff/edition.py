@@ -332,6 +332,7 @@ def load_edition(
     advise: Advise | None = None,
     meanwhile: Callable[[], object] | None = None,
     lazy: bool = False,
+    known_sources: Memo | None = None,
 ) -> Edition:
     """Load, validate and anchor the edition in ``sources_dir`` and ``annotations_dir``.
 
@@ -358,6 +359,11 @@ def load_edition(
     memo's version must name it (``memo_version``). ``meanwhile`` is called once, as soon as this process is
     free while the workers read the sources (or else once they are read): the caller's own work, done in time that
     would otherwise be spent waiting.
+
+    ``known_sources`` (the checker's, made with ``sources_memo_version``) holds the digests of the transcriptions
+    read without a problem in earlier runs: the body of such a source is parsed only when its paragraphs are
+    asked for (``transcription.read_source``), which a check whose selectors all come back from the memo never
+    does. Each source read without a problem in this run is added.
     """
     diagnostics: list[Diagnostic] = []
     tree = _Files(files)
@@ -368,7 +374,7 @@ def load_edition(
     # a large edition's workers are forked first, before the memo's many objects are made (``Memo._read_file``)
     pool = None
     if jobs > 1 and tree.memory is None and _bytes(readable) >= PARALLEL_MIN_BYTES:
-        pool = _workers(jobs - 1, sources_dir, checker)
+        pool = _workers(jobs - 1, sources_dir, checker, known_sources)
     #: the files to remember: (key, how many annotations the file declares, its entries with their items)
     to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
     sources: dict[str, Source] = {}
@@ -391,7 +397,7 @@ def load_edition(
         if pool is not None and large:
             loading = pool.map(_read_files, _chunks(unread[own:], _FILES_PER_TASK))
         if apart is None:
-            sources = _load_sources(sources_dir, diagnostics, tree)
+            sources = _load_sources(sources_dir, diagnostics, tree, known_sources)
         if not found:
             diagnostics.append(Diagnostic(str(annotations_dir), 1, 1, None, "annotations folder not found"))
         read_here = (_read_file(path, None, tree) for path in unread[:own])
@@ -441,7 +447,11 @@ def load_edition(
     if meanwhile is not None:
         meanwhile()
     if apart is not None:
-        sources, diagnostics[sources_at:sources_at] = _sources_from(apart, sources_dir)
+        sources, diagnostics[sources_at:sources_at] = _sources_from(apart, sources_dir, known_sources)
+    if known_sources is not None:
+        for source in sources.values():
+            if known_sources.get(source.digest) is None:
+                known_sources.put(source.digest, 1)
     texts = _Texts(sources)
     unchanged: dict[int, bool] = {}
     known = {
@@ -647,25 +657,39 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
     }
 
 
-def _load_sources(sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files) -> dict[str, Source]:
+def _load_sources(
+    sources_dir: Path, diagnostics: list[Diagnostic], tree: _Files, known: Memo | None = None
+) -> dict[str, Source]:
     if not tree.is_dir(sources_dir):
         diagnostics.append(Diagnostic(str(sources_dir), 1, 1, None, "sources folder not found"))
         return {}
     paths = tree.listing(sources_dir, (".txt",), recursive=False)
-    return _gathered(_read_source_files(paths, sources_dir, tree), diagnostics)
+    return _gathered(_read_source_files(paths, sources_dir, tree, known), diagnostics)
 
 
-def _read_source_files(paths: Sequence[Path], sources_dir: Path, tree: _Files) -> list[Source | Diagnostic]:
-    """Each transcription file of ``paths`` (in ``sources_dir``) read, or what is wrong with it."""
+def sources_memo_version() -> str:
+    """What a memo of the transcriptions read without a problem (``load_edition``'s ``known_sources``) depends
+    on besides this package's code (``memo.Memo`` adds that): the Python that splits their text."""
+    import unicodedata
+
+    return f"sources python={sys.version_info[:3]} unicode={unicodedata.unidata_version}"
+
+
+def _read_source_files(
+    paths: Sequence[Path], sources_dir: Path, tree: _Files, known: Memo | None = None
+) -> list[Source | Diagnostic]:
+    """Each transcription file of ``paths`` (in ``sources_dir``) read, or what is wrong with it; those whose
+    digests ``known`` holds with their bodies left to be parsed when asked for."""
     found: list[Source | Diagnostic] = []
     folders: dict[str, str] = {}  # the sources folder with its links followed, looked up once for all
     read = None if tree.memory is None else tree.read
+    seen = None if known is None else (lambda digest: known.get(digest) is not None)
     for path in paths:
         if tree.outside(path, sources_dir):
             found.append(Diagnostic(str(path), 1, 1, None, "refused: a link to a file outside the sources folder"))
             continue
         try:
-            found.append(read_source(path, read, folders=folders))
+            found.append(read_source(path, read, folders=folders, known=seen))
         except DiagnosticError as exc:
             found.append(exc.diagnostic)
     return found
@@ -970,13 +994,13 @@ class _Apart:
         self.futures = [pool.submit(_read_sources, chunk) for chunk in chunks]
 
 
-def _workers(workers: int, sources_dir: Path, checker: BodyChecker) -> Executor | None:
+def _workers(workers: int, sources_dir: Path, checker: BodyChecker, known: Memo | None) -> Executor | None:
     """``workers`` worker processes for the sources and annotation files of a large edition, forked now (a
     ``ProcessPoolExecutor`` forks its processes when it is first given a task); ``None`` where none can be had.
 
     They are forked before the caller makes objects the workers do not need: each such object the caller
     touches afterwards would copy the page that holds it (see ``Memo._read_file``)."""
-    pool = _pool(workers, sources_dir, checker)
+    pool = _pool(workers, sources_dir, checker, known)
     if pool is None:
         return None
     try:
@@ -1010,11 +1034,11 @@ _SourcesRead = tuple[list[Source | Diagnostic], yamlsource.Report | None]
 
 
 def _read_sources(paths: Sequence[Path]) -> _SourcesRead:
-    sources_dir, _ = _WORKER
-    return _read_source_files(paths, sources_dir, _Files(None)), _cache_report()
+    sources_dir, _, known = _WORKER
+    return _read_source_files(paths, sources_dir, _Files(None), known), _cache_report()
 
 
-def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
+def _sources_from(apart: _Apart, sources_dir: Path, known: Memo | None = None) -> _Sources:
     """The sources, with what reading them found: those the worker has not begun are read here, the others
     taken from it; all are read here instead if the worker failed (it was killed, or what it read could not be
     sent)."""
@@ -1026,7 +1050,7 @@ def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
         for index in reversed(range(len(apart.futures))):
             if not apart.futures[index].cancel():
                 break
-            here[index] = _read_source_files(apart.chunks[index], sources_dir, tree)
+            here[index] = _read_source_files(apart.chunks[index], sources_dir, tree, known)
         found: list[Source | Diagnostic] = []
         for index, future in enumerate(apart.futures):
             if index in here:
@@ -1039,7 +1063,7 @@ def _sources_from(apart: _Apart, sources_dir: Path) -> _Sources:
         # whatever went wrong there (a killed worker, a result that could not be sent, an error in the reading
         # itself), this process reads them as it would have without a worker: the same result, or the same error
         diagnostics: list[Diagnostic] = []
-        return _load_sources(sources_dir, diagnostics, tree), diagnostics
+        return _load_sources(sources_dir, diagnostics, tree, known), diagnostics
     finally:
         apart.pool.shutdown(cancel_futures=True)
     diagnostics = []
@@ -1092,7 +1116,7 @@ _WorkerResults = tuple[list[_FileResult], yamlsource.Report | None]
 
 
 def _read_files(paths: Sequence[Path]) -> _WorkerResults:
-    _, checker = _WORKER
+    _, checker, _ = _WORKER
     return [_read_file(path, checker) for path in paths], _cache_report()
 
 

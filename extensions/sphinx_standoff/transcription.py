@@ -18,8 +18,9 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -104,17 +105,57 @@ class Paragraph:
         return dict(self.attrs).get(name, default)
 
 
-@dataclass
 class Source:
-    """A parsed transcription."""
+    """A parsed transcription.
 
-    meta: SourceMeta
-    path: Path
-    paragraphs: list[Paragraph]
-    received_path: Path
-    #: the line of the front matter field, by field name (for error locations)
-    field_lines: dict[str, int] = field(default_factory=dict)
-    digest: str = ""
+    Its paragraphs are parsed when first asked for if ``read_source`` was told that its text (by its digest)
+    parsed without a problem before: until then it keeps the text (``body``) and the line its body starts on.
+    """
+
+    def __init__(
+        self,
+        meta: SourceMeta,
+        path: Path,
+        paragraphs: list[Paragraph] | None,
+        received_path: Path,
+        field_lines: dict[str, int] | None = None,
+        digest: str = "",
+        *,
+        body: tuple[str, int] | None = None,
+    ) -> None:
+        if (paragraphs is None) == (body is None):
+            raise ValueError("a source is given either its paragraphs or the body to parse them from")
+        self.meta = meta
+        self.path = path
+        self._paragraphs = paragraphs
+        self._unparsed = body
+        self.received_path = received_path
+        #: the line of the front matter field, by field name (for error locations)
+        self.field_lines = field_lines if field_lines is not None else {}
+        #: the SHA-256 of the transcription file's bytes
+        self.digest = digest
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        if self._paragraphs is None:
+            assert self._unparsed is not None
+            text, start = self._unparsed
+            self._paragraphs = _body(self.path, text.splitlines(), start)
+            self._unparsed = None
+        return self._paragraphs
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.meta, self.path, self.paragraphs, self.received_path, self.field_lines, self.digest)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Source(id={self.meta.id!r}, path={str(self.path)!r}, digest={self.digest[:12]!r})"
 
     @property
     def id(self) -> str:
@@ -167,13 +208,22 @@ def received_file_words(text: str, fmt: str = "text") -> list[str]:
 
 
 def read_source(
-    path: Path, read: Callable[[Path], bytes] | None = None, *, folders: dict[str, str] | None = None
+    path: Path,
+    read: Callable[[Path], bytes] | None = None,
+    *,
+    folders: dict[str, str] | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Source:
     """Parse a transcription file; raise ``DiagnosticError`` naming the line of the first problem.
 
     ``read`` reads a file's bytes (default: from disk); the review aid passes one that reads a git revision.
     The received file must lie inside the transcription's folder: a path leaving it is refused, not read.
     ``folders`` remembers folders with their links followed, for a caller that reads many sources in one go.
+
+    ``known`` says whether a file of this SHA-256 digest was read before, by this code, without a problem (the
+    checker's memo of sources). Such a file's body is parsed only when its paragraphs are first asked for: its
+    body's problems are a function of its text, and it had none. Its front matter and received file are
+    checked as always, since they depend on more than the text.
     """
     reader = read or Path.read_bytes
     try:
@@ -184,9 +234,11 @@ def read_source(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DiagnosticError(Diagnostic(str(path), 1, 1, None, f"not UTF-8: {exc.reason}")) from None
+    digest = hashlib.sha256(raw).hexdigest()
     lines = text.splitlines()
     meta, field_lines, body_start = _front_matter(path, lines)
-    paragraphs = _body(path, lines, body_start)
+    lazy = known is not None and known(digest)
+    paragraphs = None if lazy else _body(path, lines, body_start)
     received_path = _received_path(
         path, meta.received.file, field_lines.get("received", 1), on_disk=read is None, folders=folders
     )
@@ -213,7 +265,11 @@ def read_source(
                 f"SHA-256 of {meta.received.file} is {actual}, but the front matter says {meta.received.sha256}",
             )
         )
-    source = Source(meta, path, paragraphs, received_path, field_lines, hashlib.sha256(raw).hexdigest())
+    source = Source(
+        meta, path, paragraphs, received_path, field_lines, digest, body=(text, body_start) if lazy else None
+    )
+    if lazy:
+        return source
     numbers = source.docnote_numbers()
     for paragraph in paragraphs:
         for marker in paragraph.markers:

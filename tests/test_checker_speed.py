@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -940,6 +941,28 @@ def test_a_source_read_without_a_problem_before_is_parsed_only_when_asked(
         run = check(tiny_project, cache_dir=cache, **kwargs)
         assert beta in parsed and (alpha in parsed or run_number > 0)
         assert shown(run, tiny_project) == expected
+
+
+def test_a_memo_of_sources_altered_by_hand_gives_errors_not_a_traceback(tiny_project: Path, tmp_path: Path) -> None:
+    """A digest put by hand in the memo of sources, for a file whose body has a problem, leaves that body
+    unparsed; when a selector on it must be anchored, the annotation is refused, saying what is wrong with the
+    source. Nothing is lost, nothing raises."""
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    check(tiny_project, cache_dir=cache, **kwargs)
+    alpha = tiny_project / "sources" / "alpha.txt"
+    # a note call with no note: a problem of the body alone, found only when it is parsed
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("at nine.", "at nine.{noteref}`7`"), encoding="utf-8")
+    expected = check(tiny_project, **kwargs)
+    assert any("note call '7'" in d.message for d in expected.errors)
+    [file] = cache.glob("sources-*.json")
+    stored = json.loads(file.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(alpha.read_bytes()).hexdigest()
+    file.write_text(json.dumps({**stored, "results": {**stored["results"], digest: 1}}), encoding="utf-8")
+    result = check(tiny_project, cache_dir=cache, **kwargs)
+    refused = [d for d in result.errors if "source 'harbour-log' cannot be read" in d.message]
+    assert refused and all("note call '7'" in d.message and d.annotation for d in refused)
+    assert not {a.id for a in result.edition.annotations} & {d.annotation for d in refused}
 
 
 def test_the_sources_are_shared_between_the_worker_and_this_process(

@@ -510,7 +510,16 @@ class _Texts(dict[str, SourceText]):
         self.sources = sources
 
     def __missing__(self, source_id: str) -> SourceText:
-        text = self[source_id] = SourceText(self.sources[source_id])
+        try:
+            text = SourceText(self.sources[source_id])
+        except DiagnosticError as exc:
+            # a body left as text (``known_sources``) that has a problem after all: the memo of sources was
+            # altered by hand. Each annotation on it is refused, saying why, as the source would have been
+            found = exc.diagnostic
+            raise AnchorError(
+                f"source {source_id!r} cannot be read: {found.path}:{found.line}: {found.message}"
+            ) from None
+        self[source_id] = text
         return text
 
 

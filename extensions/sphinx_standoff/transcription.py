@@ -137,11 +137,14 @@ class Source:
 
     @property
     def paragraphs(self) -> list[Paragraph]:
+        """The paragraphs; parsed now, with the checks ``read_source`` makes of them, if they were left as text
+        (``DiagnosticError`` then if, against what the caller of ``read_source`` said, they have a problem)."""
         if self._paragraphs is None:
             assert self._unparsed is not None
             text, start = self._unparsed
-            self._paragraphs = _body(self.path, text.splitlines(), start)
-            self._unparsed = None
+            paragraphs = _body(self.path, text.splitlines(), start)
+            _check_note_calls(self.path, paragraphs)
+            self._paragraphs, self._unparsed = paragraphs, None
         return self._paragraphs
 
     def _fields(self) -> tuple[Any, ...]:
@@ -268,9 +271,14 @@ def read_source(
     source = Source(
         meta, path, paragraphs, received_path, field_lines, digest, body=(text, body_start) if lazy else None
     )
-    if lazy:
-        return source
-    numbers = source.docnote_numbers()
+    if paragraphs is not None:
+        _check_note_calls(path, paragraphs)
+    return source
+
+
+def _check_note_calls(path: Path, paragraphs: list[Paragraph]) -> None:
+    """Raise ``DiagnosticError`` at the first note call with no note of its number."""
+    numbers = {n for p in paragraphs if (n := p.docnote_number)}
     for paragraph in paragraphs:
         for marker in paragraph.markers:
             if marker.kind == "noteref" and marker.content.strip() not in numbers:
@@ -284,7 +292,6 @@ def read_source(
                         "in a docnotes block",
                     )
                 )
-    return source
 
 
 def _received_path(path: Path, name: str, line: int, *, on_disk: bool, folders: dict[str, str] | None = None) -> Path:

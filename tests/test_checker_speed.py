@@ -943,6 +943,51 @@ def test_a_source_read_without_a_problem_before_is_parsed_only_when_asked(
         assert shown(run, tiny_project) == expected
 
 
+def test_places_found_again_after_a_source_changed_are_remembered(
+    tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a source changes, the selectors on it are anchored again, and their new places kept: the run after
+    that anchors none of them. A selector that no longer lands is tried again each run, and reported each
+    time, but the memo is not written again for it."""
+    kwargs: dict[str, Any] = {"bib": tiny_project / "refs.bib", "docs": tiny_project, "jobs": 1}
+    cache = tmp_path / "cache"
+    check(tiny_project, cache_dir=cache, **kwargs)
+    anchored: list[str] = []
+    real_anchor = edition_module._anchor
+
+    def anchor(item: Any, *args: Any) -> Any:
+        anchored.append(item.id)
+        return real_anchor(item, *args)
+
+    monkeypatch.setattr(edition_module, "_anchor", anchor)
+    alpha = tiny_project / "sources" / "alpha.txt"
+    text = alpha.read_text(encoding="utf-8")
+    # the source changes (its headline): the places kept for the selectors on it are no longer trusted
+    alpha.write_text(text.replace("Harbour Log, 3 May", "Harbour Log, Saturday 3 May"), encoding="utf-8")
+    moved = check(tiny_project, cache_dir=cache, **kwargs)
+    assert not moved.errors
+    assert "lamp-lit" in anchored
+    assert shown(moved, tiny_project) == shown(check(tiny_project, **kwargs), tiny_project)
+    anchored.clear()
+    again = check(tiny_project, cache_dir=cache, **kwargs)
+    assert anchored == []
+    assert shown(again, tiny_project) == shown(moved, tiny_project)
+
+    # a passage gone: its selector is tried, and reported, each time; the memo is written once
+    alpha.write_text(text.replace("lit the lamp at dusk", "lit the lantern at dusk"), encoding="utf-8")
+    expected = shown(check(tiny_project, **kwargs), tiny_project)
+    [memo_file] = cache.glob("memo-*.json")
+    written = []
+    for _ in range(3):
+        anchored.clear()
+        gone = check(tiny_project, cache_dir=cache, **kwargs)
+        assert shown(gone, tiny_project) == expected
+        assert any("'lit the lamp at dusk' not found" in d.message for d in gone.errors)
+        written.append(memo_file.read_bytes())
+    assert written[1] == written[2] and written[0] == written[1]
+    assert anchored and len(anchored) < len(gone.edition.annotations)  # the one that fails, not the others
+
+
 def test_a_memo_of_sources_altered_by_hand_gives_errors_not_a_traceback(tiny_project: Path, tmp_path: Path) -> None:
     """A digest put by hand in the memo of sources, for a file whose body has a problem, leaves that body
     unparsed; when a selector on it must be anchored, the annotation is refused, saying what is wrong with the

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+import orjson
 from pydantic import StrictInt, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
@@ -377,6 +378,8 @@ def load_edition(
         pool = _workers(jobs - 1, sources_dir, checker, known_sources)
     #: the files to remember: (key, how many annotations the file declares, its entries with their items)
     to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
+    #: the same, of the files the memo gave back: remembered again if a selector of theirs had to be anchored
+    to_refresh: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
     sources: dict[str, Source] = {}
     sources_at = len(diagnostics)  # where what reading the sources finds goes, whoever reads them
     apart = None
@@ -388,6 +391,7 @@ def load_edition(
             if _bytes(path for path in readable if path not in hits) < PARALLEL_MIN_BYTES:
                 apart = _sources_apart(pool, sources_dir)
         remembered = _remembered(hits, keys, memo)
+        remembered_keys = {path: hits[path][0] for path in remembered}
         del hits
         unread = [path for path in readable if path not in remembered]
         large = pool is not None and _bytes(unread) >= PARALLEL_MIN_BYTES
@@ -425,6 +429,8 @@ def load_edition(
                 items.append((entry, item))
             if path in keys and not file_diagnostics:
                 to_remember.append((keys[path], count, items))
+            elif path in remembered_keys:
+                to_refresh.append((remembered_keys[path], count, items))
     except BaseException:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -481,6 +487,14 @@ def load_edition(
         good = {id(item) for item in anchored}
         for key, count, items in to_remember:
             memo.put(key, _memo_entry(count, items, good, sources))
+        # a file given back whose selectors were anchored again (a source they quote changed): its new places
+        # are kept, or every run would anchor them again
+        anchored_again = {id(item) for item in pending}
+        for key, count, items in to_refresh if anchored_again else ():
+            if any(id(item) in anchored_again for _, item in items):
+                entry = _memo_entry(count, items, good, sources)
+                if _as_json(entry) != _as_json(memo.get(key)):  # the file is written only when it changes
+                    memo.put(key, entry)
     if not lazy:
         for item in anchored:
             item.annotation  # noqa: B018 (validated now)
@@ -664,6 +678,11 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
             for entry, item in items
         ],
     }
+
+
+def _as_json(data: Any) -> bytes:
+    """``data`` as the memo's file holds it (tuples as lists): for comparing a memo entry with a new one."""
+    return orjson.dumps(data)
 
 
 def _load_sources(

@@ -58,8 +58,8 @@ class Memo:
 
         Done as late as it can be, because a process that forks after making a large memo's objects pays for
         them again: each object it touches afterwards (a reference count changed is a write) copies the page
-        that holds it, which the worker shares with it until then. At 100,000 annotations that cost a checker
-        run 0.5 to 1 s of its 4 to 5."""
+        that holds it, which the worker shares with it until then. At 100,000 annotations that made 40,000 more
+        page faults (a fifth of the checker's), about 0.15 s of its CPU time."""
         self._read = True
         if self.file is None:
             return

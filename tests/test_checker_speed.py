@@ -22,6 +22,7 @@ import os
 import random
 import re
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -731,6 +732,10 @@ def shown(result: Any, root: Path) -> list[Any]:
     ]
 
 
+#: the checker forks worker processes where forking is the usual way of starting one (``edition._pool``)
+forked_workers = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+
+
 def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record each annotation file read and worked out afresh (not taken from the memo)."""
     read: list[Path] = []
@@ -801,6 +806,7 @@ def test_the_memo_gives_what_working_it_out_gives_and_only_for_unchanged_input(
     assert any("role {cite:p} is not allowed" in d.message for d in refused.errors)
 
 
+@forked_workers
 def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -859,6 +865,7 @@ def test_the_sources_read_by_a_worker_meanwhile_give_what_one_process_gives(
     assert died.edition.diagnostics == alone.edition.diagnostics
 
 
+@forked_workers
 def test_the_workers_are_forked_before_the_memo_is_read(
     tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1010,6 +1017,7 @@ def test_a_memo_of_sources_altered_by_hand_gives_errors_not_a_traceback(tiny_pro
     assert not {a.id for a in result.edition.annotations} & {d.annotation for d in refused}
 
 
+@forked_workers
 def test_the_sources_are_shared_between_the_worker_and_this_process(
     tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1038,6 +1046,18 @@ def test_the_sources_are_shared_between_the_worker_and_this_process(
         return real_read(paths, *args, **kwargs)
 
     monkeypatch.setattr(edition_module, "_read_source_files", slow)
+    real_apart = edition_module._sources_apart
+
+    def apart(*args: Any) -> Any:
+        # on a busy machine this process could be free before the pool has handed the worker its first task
+        # (then it reads them all itself, rightly, but shows nothing of the sharing): wait for that
+        found = real_apart(*args)
+        deadline = time.monotonic() + 30
+        while found is not None and not found.futures[0].running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return found
+
+    monkeypatch.setattr(edition_module, "_sources_apart", apart)
     together = check(tiny_project, jobs=2, cache_dir=cache, **kwargs)
     listed = sorted(sources.glob("*.txt"))
     assert here and sorted(here) == listed[len(listed) - len(here) :]  # the last ones, read here

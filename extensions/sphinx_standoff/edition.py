@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-import orjson
 from pydantic import StrictInt, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
@@ -488,13 +487,11 @@ def load_edition(
         for key, count, items in to_remember:
             memo.put(key, _memo_entry(count, items, good, sources))
         # a file given back whose selectors were anchored again (a source they quote changed): its new places
-        # are kept, or every run would anchor them again
+        # are kept, or every run would anchor them again (the memo is not written again when they are the same)
         anchored_again = {id(item) for item in pending}
         for key, count, items in to_refresh if anchored_again else ():
             if any(id(item) in anchored_again for _, item in items):
-                entry = _memo_entry(count, items, good, sources)
-                if _as_json(entry) != _as_json(memo.get(key)):  # the file is written only when it changes
-                    memo.put(key, entry)
+                memo.put(key, _memo_entry(count, items, good, sources))
     if not lazy:
         for item in anchored:
             item.annotation  # noqa: B018 (validated now)
@@ -678,11 +675,6 @@ def _memo_entry(count: int, items: list[tuple[_Entry, Located]], anchored: set[i
             for entry, item in items
         ],
     }
-
-
-def _as_json(data: Any) -> bytes:
-    """``data`` as the memo's file holds it (tuples as lists): for comparing a memo entry with a new one."""
-    return orjson.dumps(data)
 
 
 def _load_sources(

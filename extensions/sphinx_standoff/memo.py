@@ -83,11 +83,16 @@ class Memo:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        """Keep ``value`` (JSON data) for ``key``."""
+        """Keep ``value`` (JSON data) for ``key``. Putting what is already kept for it, as the file would hold
+        it (tuples as lists), is no change: the file is not written again for it."""
         if not self._read:
             self._read_file()
+        held = self._kept.get(key)
+        if held is None:
+            held = self._stored.pop(key, None)
         self._kept[key] = value
-        self._changed = True
+        if held is None or not _same_json(held, value):
+            self._changed = True
 
     def forget(self, key: str) -> None:
         """Drop what is kept for ``key`` (a result found not to be of the expected shape)."""
@@ -100,6 +105,14 @@ class Memo:
         if self.file is None or not self._read or not (self._changed or self._stored):
             return
         write_json(self.file, {"version": self.version, "results": self._kept})
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Would ``a`` and ``b`` be written alike?"""
+    try:
+        return orjson.dumps(a) == orjson.dumps(b)
+    except TypeError:  # what orjson cannot write (see ``write_json``): never kept as it is
+        return False
 
 
 def read_json(file: Path) -> Any:

@@ -179,9 +179,6 @@ class Source:
         """The words of the received file, read as its ``received.format`` says."""
         return received_file_words(self.received_path.read_text(encoding="utf-8"), self.meta.received.format)
 
-    def docnote_numbers(self) -> set[str]:
-        return {n for p in self.paragraphs if (n := p.docnote_number)}
-
 
 _MD_FOOTNOTE_LABEL = re.compile(r"^\[\^([^\]]+)\]:\s*")
 _MD_FOOTNOTE_CALL = re.compile(r"\[\^([^\]]+)\]")

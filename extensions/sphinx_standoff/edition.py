@@ -371,9 +371,11 @@ def load_edition(
     annotation_files = tree.listing(annotations_dir, ANNOTATION_SUFFIXES, recursive=True) if found else []
     refused = {path for path in annotation_files if tree.outside(path, annotations_dir)}
     readable = [path for path in annotation_files if path not in refused]
+    # each file's size, looked up once, where workers could be used
+    sizes = _sizes(readable) if jobs > 1 and tree.memory is None else {}
     # a large edition's workers are forked first, before the memo's many objects are made (``Memo._read_file``)
     pool = None
-    if jobs > 1 and tree.memory is None and _bytes(readable) >= PARALLEL_MIN_BYTES:
+    if sum(sizes.values()) >= PARALLEL_MIN_BYTES:
         pool = _workers(jobs - 1, sources_dir, checker, known_sources)
     #: the files to remember: (key, how many annotations the file declares, its entries with their items)
     to_remember: list[tuple[str, int, list[tuple[_Entry, Located]]]] = []
@@ -387,13 +389,13 @@ def load_edition(
         hits, keys = _looked_up(readable, tree, memo)
         # taking many files back from the memo is much of this process's work: the workers read the sources then
         if pool is not None and sum(len(data) for _, data, _ in hits.values()) >= PARALLEL_MIN_BYTES:
-            if _bytes(path for path in readable if path not in hits) < PARALLEL_MIN_BYTES:
+            if sum(sizes.get(path, 0) for path in readable if path not in hits) < PARALLEL_MIN_BYTES:
                 apart = _sources_apart(pool, sources_dir)
         remembered = _remembered(hits, keys, memo)
         remembered_keys = {path: hits[path][0] for path in remembered}
         del hits
         unread = [path for path in readable if path not in remembered]
-        large = pool is not None and _bytes(unread) >= PARALLEL_MIN_BYTES
+        large = pool is not None and sum(sizes.get(path, 0) for path in unread) >= PARALLEL_MIN_BYTES
         # the first files are read here (after the sources), the others by the workers, which start on them now
         own = round(len(unread) * _own_share(jobs)) if large else len(unread)
         loading: Iterator[_WorkerResults] = iter(())
@@ -1115,14 +1117,15 @@ def _start_worker(*state: Any) -> None:
     _WORKER[:] = state
 
 
-def _bytes(paths: Iterable[Path]) -> int:
-    total = 0
+def _sizes(paths: Iterable[Path]) -> dict[Path, int]:
+    """Each file's size in bytes; a file that cannot be looked at is left out."""
+    sizes: dict[Path, int] = {}
     for path in paths:
         try:
-            total += path.stat().st_size
+            sizes[path] = path.stat().st_size
         except OSError:
             continue
-    return total
+    return sizes
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

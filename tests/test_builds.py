@@ -427,3 +427,65 @@ def test_the_collector_is_tuned_during_a_build_and_put_back_after(
     built = run_sphinx(tiny_project, tmp_path / "off", capsys, "-D", "standoff_gc_tuning=0")
     assert built.status == 0, built.output
     assert seen and seen[0][0] == before
+
+
+# -- smart quotes ------------------------------------------------------------------------------------------------
+
+
+def test_smart_quotes_skip_quoted_passages_and_treat_the_words_of_a_link_once(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sphinx's smart quotes treat each block of prose as a unit. The cards of the comparisons (and of the
+    register) hold quoted passages, which they must leave as written: they skip them whole. The words of a
+    link are prose, made typographic with the paragraph they are in, and not treated again as a block of their
+    own. At 100 sources those two passes, which changed nothing, took 0.7 to 1 s of a 21 s build."""
+    from collections import Counter
+
+    from conftest import run_sphinx
+    from docutils import nodes
+    from sphinx import addnodes
+    from sphinx.transforms import SphinxSmartQuotes
+
+    alpha = tiny_project / "sources" / "alpha.txt"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
+        encoding="utf-8",
+    )
+    (tiny_project / "comparisons.md").write_text(
+        "---\norphan: true\n---\n\n# Comparisons\n\n```{standoff-comparison}\n```\n", encoding="utf-8"
+    )
+    blocks: list[list[nodes.Text]] = []
+    places: list[tuple[nodes.Element, int]] = []  # each text's parent, kept alive, and its index there
+    get_tokens = SphinxSmartQuotes.get_tokens
+
+    def recording(self, txtnodes):  # type: ignore[no-untyped-def]
+        blocks.append(list(txtnodes))
+        places.extend((t.parent, t.parent.index(t)) for t in txtnodes)
+        return get_tokens(self, txtnodes)
+
+    monkeypatch.setattr(SphinxSmartQuotes, "get_tokens", recording)
+    built = run_sphinx(tiny_project, tmp_path / "out", capsys)
+    assert built.status == 0, built.output
+
+    def within(text: nodes.Text, condition) -> bool:  # type: ignore[no-untyped-def]
+        parent = text.parent
+        while parent is not None and not condition(parent):
+            parent = parent.parent
+        return parent is not None
+
+    in_link = lambda node: isinstance(node, addnodes.pending_xref) and node["refdomain"] == "standoff"  # noqa: E731
+    in_quote = lambda node: isinstance(node, nodes.paragraph) and "standoff-quoted" in node["classes"]  # noqa: E731
+    assert blocks
+    assert not [b for b in blocks if any(within(t, in_quote) for t in b)], "a quoted passage was treated"
+    # each word of the edition's links is treated once, in its paragraph
+    twice = Counter((id(parent), index) for parent, index in places)
+    ours = [(parent, index) for parent, index in places if within(parent[index], in_link)]
+    assert ours, "the words of the edition's links were not treated at all"
+    assert not [parent.astext() for parent, index in ours if twice[id(parent), index] > 1]
+    # what a reader sees: the label's apostrophe typographic in the links, the passages as written
+    page = built.html("comparisons.html")
+    links = [a.get_text() for a in page.select("a.reference")]
+    assert any("The keeper\u2019s log, \u00b6" in link for link in links), links
+    assert not any("The keeper's log" in link for link in links), links
+    quoted = {p.get_text() for p in page.select("p.standoff-quoted")}
+    assert "\u201clit the lamp at dusk\u201d" in quoted, quoted

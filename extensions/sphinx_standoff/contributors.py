@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
 from .edition import Edition, Located
+from .render import xref
 from .state import edition_of
 
 ORCID_URL = "https://orcid.org/"
@@ -116,19 +116,9 @@ class ContributorsDirective(SphinxDirective):
             for number, (source_id, paragraph) in enumerate(places):
                 source = edition.sources.get(source_id)
                 label = f"{source.label if source else source_id}, ¶{paragraph}"
-                xref = addnodes.pending_xref(
-                    "",
-                    nodes.inline("", label),
-                    refdomain="standoff",
-                    reftype="para",
-                    reftarget=f"{source_id}#p{paragraph}",
-                    refexplicit=True,
-                    refwarn=False,
-                )
-                xref["standoff_annotation"] = located.id
-                xref.source, xref.line = located.path, located.line
+                link = xref("para", f"{source_id}#p{paragraph}", label, located.id, located.path, located.line)
                 para += nodes.Text(": " if number == 0 else "; ")
-                para += xref
+                para += link
             listing += nodes.list_item("", para)
         return listing
 

@@ -194,7 +194,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

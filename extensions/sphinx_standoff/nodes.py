@@ -33,6 +33,25 @@ class standoff_para(nodes.paragraph, nodes.Special):
     """
 
 
+class standoff_quoted(nodes.paragraph, nodes.Special):
+    """A paragraph that is a passage of a source, quoted, and nothing else: the cards of the register and of the
+    comparisons, many thousands of them at a few hundred sources.
+
+    ``Special`` for the reason given at ``standoff_para``: smart quotes skip it whole instead of replacing its
+    text with an identical copy, which, deep in a grid of cards, cost a quarter of the comparison page's reading.
+    """
+
+
+class standoff_linktext(nodes.inline, nodes.Special):
+    """The words of a link the edition makes (to a paragraph, an entry, an event, a name), inside a paragraph.
+
+    Smart quotes treat a paragraph as one block, the words of its links included. A ``pending_xref`` is not a
+    text element, so the transform also took the words inside one for a block of their own and treated them a
+    second time, to no effect: the paragraph had. ``Special`` spares that second pass; the first still makes
+    an apostrophe in a source's label typographic, as anywhere else in the prose.
+    """
+
+
 class standoff_pnum(nodes.inline):
     """A paragraph's number, linking to the paragraph's own anchor (``number``, ``refid``)."""
 

@@ -87,17 +87,17 @@ def quoted(text: str, *classes: str) -> nodes.inline:
     return verbatim(f"“{text}”", *(classes or ("standoff-quoted",)))
 
 
-def quoted_paragraph(text: str) -> nodes.paragraph:
+def quoted_paragraph(text: str) -> sn.standoff_quoted:
     """A paragraph that is a quoted passage and nothing else (see ``quoted``): the same text, one node fewer
     for each of the many cards of the register and the comparisons."""
-    return _as_written(nodes.paragraph("", f"“{text}”", classes=["standoff-quoted"]))
+    return _as_written(sn.standoff_quoted("", f"“{text}”", classes=["standoff-quoted"]))
 
 
 def xref(reftype: str, target: str, label: str, annotation: str, path: str, line: int) -> addnodes.pending_xref:
     """A link resolved late by the ``standoff`` domain: to a paragraph, a register entry or an event."""
     node = addnodes.pending_xref(
         "",
-        nodes.inline("", label),
+        sn.standoff_linktext("", label),
         refdomain="standoff",
         reftype=reftype,
         reftarget=target,
@@ -368,7 +368,7 @@ class SourcePage:
         entity = self.analysis.mentions.entities[mention.entity]
         link = addnodes.pending_xref(
             "",
-            nodes.inline("", "", piece, classes=["standoff-mention", f"standoff-{entity.annotation.type}"]),
+            sn.standoff_linktext("", "", piece, classes=["standoff-mention", f"standoff-{entity.annotation.type}"]),
             refdomain="standoff",
             reftype="entity",
             reftarget=mention.entity,

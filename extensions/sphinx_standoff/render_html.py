@@ -140,6 +140,8 @@ def skip(self: object, node: nodes.Node) -> None:
 
 HTML_VISITORS = {
     sn.standoff_para: (HTML5Translator.visit_paragraph, HTML5Translator.depart_paragraph),
+    sn.standoff_quoted: (HTML5Translator.visit_paragraph, HTML5Translator.depart_paragraph),
+    sn.standoff_linktext: (HTML5Translator.visit_inline, HTML5Translator.depart_inline),
     sn.standoff_paratext: (visit_paratext, depart_paratext),
     sn.standoff_pnum: (visit_pnum, depart_pnum),
     sn.standoff_mark: (visit_mark, depart_mark),

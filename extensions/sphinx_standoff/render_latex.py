@@ -271,6 +271,8 @@ LATEX_VISITORS: dict[type[nodes.Element], tuple[Any, Any]] = {
     sn.standoff_paratext: (visit_paratext, depart_paratext),
     sn.standoff_docnotes: (visit_docnotes, depart_docnotes),
     sn.standoff_para: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
+    sn.standoff_quoted: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
+    sn.standoff_linktext: (LaTeXTranslator.visit_inline, LaTeXTranslator.depart_inline),
     sn.standoff_pnum: (visit_pnum, None),
     sn.standoff_mark: _wrap("standoffmark"),
     sn.standoff_emendation: _wrap("standoffemendation"),

@@ -72,7 +72,7 @@ def test_checker_reports_each_error_the_build_rejects(
 def test_good_tiny_edition_passes(tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(capsys, *tiny_args(tiny_project))
     assert status == 0, out + err
-    assert "0 errors" in err
+    assert "anchored in 2 sources (1 annotation file): 0 errors," in err
 
 
 def test_missing_page_is_reported_as_the_build_reports_it(

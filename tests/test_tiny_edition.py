@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from conftest import Built
 
@@ -71,3 +72,14 @@ def test_source_without_page_fails_the_build(build_tiny: Callable[..., Built], t
     assert built.status != 0
     assert "source 'recollections' has no page" in built.output
     assert "lamp-lit: annotates source 'recollections', which has no page" in built.output
+
+
+def test_comparisons_count_the_parallel_passages_of_each_pair(
+    tiny_project: Path, build_tiny: Callable[..., Built]
+) -> None:
+    (tiny_project / "comparisons.md").write_text(
+        "---\norphan: true\n---\n\n# Comparisons\n\n```{standoff-comparison}\n```\n", encoding="utf-8"
+    )
+    page = build_tiny().html("comparisons.html")
+    pairs = [link.get_text() for link in page.select("ul.standoff-pairs a")]
+    assert pairs == ["Harbour log and Recollections (1 parallel passage)"]

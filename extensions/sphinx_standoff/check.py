@@ -405,8 +405,10 @@ def format_diagnostic(diagnostic: Diagnostic, root: Path, style: str = "text") -
 def summary(result: CheckResult) -> str:
     edition = result.edition
     errors, warnings = len(result.errors), len(result.warnings)
+    sources, files = len(edition.sources), len(edition.annotation_files)
     return (
-        f"{len(edition.annotations)} of {edition.declared} annotations anchored in {len(edition.sources)} sources "
-        f"({len(edition.annotation_files)} annotation files): "
+        f"{len(edition.annotations)} of {edition.declared} annotation{'s' if edition.declared != 1 else ''} "
+        f"anchored in {sources} source{'s' if sources != 1 else ''} "
+        f"({files} annotation file{'s' if files != 1 else ''}): "
         f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )

@@ -126,7 +126,7 @@ class CrossSourcePages:
         curated = sum(1 for entry in entries if entry.curated is not None)
         if entries:
             text = (
-                f"{len(entries)} entries: "
+                f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}: "
                 + ", ".join(f"{kinds[k]} {k}" for k in KIND_ORDER if kinds[k])
                 + f". {automatic} found by the build itself, {curated} assessed by the editors."
             )
@@ -337,10 +337,11 @@ class CrossSourcePages:
         if pair is None:
             contents = nodes.bullet_list(classes=["standoff-pairs"])
             for a, b in pairs:
+                count = len(parallels[(a, b)])
                 ref = nodes.reference(
                     "",
                     f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
-                    f" ({len(parallels[(a, b)])} parallel passages)",
+                    f" ({count} parallel {'passage' if count == 1 else 'passages'})",
                     refid=f"compare-{a}--{b}",
                 )
                 contents += nodes.list_item("", nodes.paragraph("", "", ref))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, ROOTS, Built
+from conftest import PROJECT, ROOTS, Built, run_sphinx
 from sphinx.cmd.build import build_main
 from test_checker_speed import counting_parses
 
@@ -489,3 +489,57 @@ def test_smart_quotes_skip_quoted_passages_and_treat_the_words_of_a_link_once(
     assert not any("The keeper's log" in link for link in links), links
     quoted = {p.get_text() for p in page.select("p.standoff-quoted")}
     assert "\u201clit the lamp at dusk\u201d" in quoted, quoted
+
+
+# -- what is filled in after reading -------------------------------------------------------------------------------
+
+
+def test_the_bulk_of_the_comparisons_and_contributors_is_filled_in_after_reading(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cards of the comparisons and the links of the contributors are not part of the pages as read (and
+    pickled): no transform of the reading phase walks them. Every output has them all the same, HTML and LaTeX,
+    with their links resolved and their words made typographic as the rest of the page's."""
+    import pickle
+
+    from sphinx_standoff.deferred import standoff_deferred
+
+    alpha = tiny_project / "sources" / "alpha.txt"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
+        encoding="utf-8",
+    )
+    for name, directive in (("comparisons", "standoff-comparison"), ("contributors", "standoff-contributors")):
+        (tiny_project / f"{name}.md").write_text(f"# {name.title()}\n\n```{{{directive}}}\n```\n", encoding="utf-8")
+    index = tiny_project / "index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("recollections\n", "recollections\ncomparisons\ncontributors\n"),
+        encoding="utf-8",
+    )
+    built = run_sphinx(tiny_project, tmp_path / "html", capsys)
+    assert built.status == 0, built.output
+    for name in ("comparisons", "contributors"):
+        read = pickle.loads((tmp_path / "html" / ".doctrees" / f"{name}.doctree").read_bytes())
+        assert list(read.findall(standoff_deferred)), name
+        assert "lamp" not in read.astext(), name  # no passage, no link to one
+    # the page as read keeps its sections: its table of contents lists every pair
+    env = pickle.loads((tmp_path / "html" / ".doctrees" / "environment.pickle").read_bytes())
+    assert "The keeper\u2019s log and Recollections" in env.tocs["comparisons"].astext()
+    comparisons = built.html("comparisons.html")
+    cards = comparisons.select("section.standoff-comparison .sd-card")
+    assert [card.select_one("a.reference")["href"] for card in cards] == ["log.html#p2", "recollections.html#p2"]
+    assert cards[0].select_one("a.reference").get_text() == "The keeper\u2019s log, \u00b62"
+    assert "\u201clit the lamp at dusk\u201d" in {p.get_text() for p in comparisons.select("p.standoff-quoted")}
+    assert not comparisons.find(string=re.compile("standoff_deferred"))
+    contributors = built.html("contributors.html")
+    links = {a.get_text(): a["href"] for a in contributors.select("ul.standoff-contributors a.reference")}
+    assert links.get("The keeper\u2019s log, \u00b62") == "log.html#p2", links
+    # the printed edition
+    capsys.readouterr()
+    status = build_main(["-W", "--keep-going", "-q", "-E", "-b", "latex", str(tiny_project), str(tmp_path / "tex")])
+    assert status == 0, capsys.readouterr()
+    tex = next((tmp_path / "tex").glob("*.tex")).read_text(encoding="utf-8")
+    assert tex.count("\u201clit the lamp at dusk\u201d") >= 2, "the comparison's cards are missing"
+    # the links in the log's note, in the comparison's card and in the contributors' list (two annotations)
+    assert tex.count("The keeper\u2019s log, \\P{}2") == 4
+    assert "deferred" not in tex

@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
+from .deferred import add_filler, deferred
 from .edition import Edition, Located
 from .render import xref
 from .state import edition_of
@@ -99,28 +100,41 @@ class ContributorsDirective(SphinxDirective):
             noun = "annotation" if len(items) == 1 else "annotations"
             head += nodes.Text(f": {len(items)} {noun}")
             entry += head
-            entry += self._annotations(edition, items)
+            entry += deferred("contributors", (name, orcid), self.env.docname)  # ``annotation_lists``
             people += entry
         if not people.children:
             return [nodes.paragraph("", "No annotations yet.")]
         return [people]
 
-    def _annotations(self, edition: Edition, items: Iterable[Located]) -> nodes.bullet_list:
-        listing = nodes.bullet_list()
-        for located in items:
-            para = nodes.paragraph("", "", nodes.literal("", located.id), nodes.Text(f" ({located.kind})"))
-            places = []
-            for anchor in located.anchors:
-                if (anchor.source, anchor.paragraph) not in places:
-                    places.append((anchor.source, anchor.paragraph))
-            for number, (source_id, paragraph) in enumerate(places):
-                source = edition.sources.get(source_id)
-                label = f"{source.label if source else source_id}, ¶{paragraph}"
-                link = xref("para", f"{source_id}#p{paragraph}", label, located.id, located.path, located.line)
-                para += nodes.Text(": " if number == 0 else "; ")
-                para += link
-            listing += nodes.list_item("", para)
-        return listing
+
+def annotation_lists(
+    env: BuildEnvironment, docname: str, authors: list[tuple[str, str | None]]
+) -> dict[tuple[str, str | None], list[nodes.Node]]:
+    """The annotations of each author, filled in after reading (``deferred``): at 100 sources, two thousand
+    links, which the transforms of the reading phase had no business with."""
+    edition = edition_of(env)
+    if edition is None:  # pragma: no cover - loaded at builder-inited
+        return {}
+    wanted = set(authors)
+    return {author: [_annotations(edition, items)] for author, items in contributors(edition) if author in wanted}
+
+
+def _annotations(edition: Edition, items: Iterable[Located]) -> nodes.bullet_list:
+    listing = nodes.bullet_list()
+    for located in items:
+        para = nodes.paragraph("", "", nodes.literal("", located.id), nodes.Text(f" ({located.kind})"))
+        places = []
+        for anchor in located.anchors:
+            if (anchor.source, anchor.paragraph) not in places:
+                places.append((anchor.source, anchor.paragraph))
+        for number, (source_id, paragraph) in enumerate(places):
+            source = edition.sources.get(source_id)
+            label = f"{source.label if source else source_id}, ¶{paragraph}"
+            link = xref("para", f"{source_id}#p{paragraph}", label, located.id, located.path, located.line)
+            para += nodes.Text(": " if number == 0 else "; ")
+            para += link
+        listing += nodes.list_item("", para)
+    return listing
 
 
 def _init(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -151,6 +165,7 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-contributors", ContributorsDirective)
+    add_filler("contributors", annotation_lists)  # type: ignore[arg-type]
     app.connect("env-before-read-docs", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

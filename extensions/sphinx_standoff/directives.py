@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from docutils import nodes
+from sphinx.environment import BuildEnvironment
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -123,6 +124,20 @@ class ComparisonDirective(_CrossSourceDirective):
 
     def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
         return pages.comparisons()
+
+
+def fill_comparisons(
+    env: BuildEnvironment, docname: str, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[nodes.Node]]:
+    """The parallel passages of each pair on the comparisons page, filled in after reading (``deferred``)."""
+    edition, analysis = edition_of(env), analysis_of(env)
+    if edition is None or analysis is None:  # pragma: no cover - loaded at builder-inited
+        return {}
+    return CrossSourcePages(edition, analysis, _no_markdown, docname).comparison_bodies(pairs)
+
+
+def _no_markdown(text: str, path: str, line: int) -> list[nodes.Node]:  # pragma: no cover - a programming error
+    raise RuntimeError("Markdown is rendered while a page is read, not after")
 
 
 class NamesDirective(_CrossSourceDirective):

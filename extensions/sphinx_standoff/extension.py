@@ -13,7 +13,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
 
-from . import __version__, export, html_reading, navigation, speed
+from . import __version__, deferred, export, html_reading, navigation, speed
 from .comparison import analyse
 from .directives import (
     ChronologyDirective,
@@ -21,6 +21,7 @@ from .directives import (
     NamesDirective,
     RegisterDirective,
     SourceDirective,
+    fill_comparisons,
 )
 from .domain import StandoffDomain
 from .edition import Edition, load_edition, memo_version, unshown
@@ -175,6 +176,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-chronology", ChronologyDirective)
     app.add_directive("standoff-comparison", ComparisonDirective)
     app.add_directive("standoff-registers", NamesDirective)
+    deferred.setup(app)  # the bulk of the pages across sources, filled in after reading
+    deferred.add_filler("comparison", fill_comparisons)  # type: ignore[arg-type]
     app.setup_extension("sphinx_standoff.contributors")
     for node, visitors in HTML_VISITORS.items():
         if node is standoff_filter:
@@ -194,7 +197,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

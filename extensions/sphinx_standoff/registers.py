@@ -17,6 +17,7 @@ from sphinx_design.shared import create_component
 from . import nodes as sn
 from .anchoring import Anchor, fold
 from .comparison import Analysis, Entry, Reading, describe_value
+from .deferred import deferred
 from .edition import Edition, Located
 from .mentions import Mentions
 from .model import Claim, CrossReference, Entity, Identification, Quotation
@@ -317,7 +318,64 @@ class CrossSourcePages:
 
     # -- comparisons ---------------------------------------------------------------------------------------
 
-    def comparisons(self, pair: tuple[str, str] | None = None) -> list[nodes.Node]:
+    def comparisons(self) -> list[nodes.Node]:
+        """The list of pairs, and a section for each, whose parallel passages are filled in after reading
+        (``comparison_bodies``; see ``deferred``)."""
+        parallels = self._parallels()
+        out: list[nodes.Node] = []
+        contents = nodes.bullet_list(classes=["standoff-pairs"])
+        for a, b in sorted(parallels):
+            count = len(parallels[(a, b)])
+            ref = nodes.reference(
+                "",
+                f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
+                f" ({count} parallel {'passage' if count == 1 else 'passages'})",
+                refid=f"compare-{a}--{b}",
+            )
+            contents += nodes.list_item("", nodes.paragraph("", "", ref))
+        out.append(contents)
+        for a, b in sorted(parallels):
+            section = nodes.section(ids=[f"compare-{a}--{b}"], classes=["standoff-comparison"])
+            title = f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
+            section += nodes.title(title, title)
+            section += deferred("comparison", (a, b), self.docname)
+            out.append(section)
+        return out
+
+    def comparison_bodies(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[nodes.Node]]:
+        """What the section of each pair shows: its parallel passages side by side, and the variants between
+        two printings of one text."""
+        parallels = self._parallels()
+        bodies: dict[tuple[str, str], list[nodes.Node]] = {}
+        for a, b in pairs:
+            body: list[nodes.Node] = []
+            rows = sorted(parallels.get((a, b), []), key=lambda r: (r[1].paragraph, r[1].start))
+            if not rows:
+                body.append(nodes.paragraph("", "These two sources share no annotated passage."))
+            for what, left, right, key, located in rows:
+                body.append(nodes.paragraph("", what, classes=["standoff-parallel-label"]))
+                body.append(
+                    _grid(
+                        [
+                            _card(
+                                [self._para_link(left, key, located)],
+                                [quoted_paragraph(self.edition.passage(left))],
+                            ),
+                            _card(
+                                [self._para_link(right, key, located)],
+                                [quoted_paragraph(self.edition.passage(right))],
+                            ),
+                        ]
+                    )
+                )
+            for witness in self.analysis.witnesses:
+                if {witness.source, witness.witness} == {a, b}:
+                    body.append(nodes.paragraph("", "Variants between the two printings", classes=["rubric"]))
+                    body.append(variants_list(witness.collation))
+            bodies[(a, b)] = body
+        return bodies
+
+    def _parallels(self) -> dict[tuple[str, str], list[tuple[str, Anchor, Anchor, str, Located]]]:
         parallels: dict[tuple[str, str], list[tuple[str, Anchor, Anchor, str, Located]]] = defaultdict(list)
         for located in self.edition.annotations:
             annotation = located.annotation
@@ -332,47 +390,7 @@ class CrossSourcePages:
                     continue
                 what = f"{label}: {PROPERTY_LABELS.get(first.annotation.property, first.annotation.property)}"
                 self._add_pair(parallels, first.anchors[0], second.anchors[0], what, first)
-        pairs = [pair] if pair else sorted(parallels)
-        out: list[nodes.Node] = []
-        if pair is None:
-            contents = nodes.bullet_list(classes=["standoff-pairs"])
-            for a, b in pairs:
-                count = len(parallels[(a, b)])
-                ref = nodes.reference(
-                    "",
-                    f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
-                    f" ({count} parallel {'passage' if count == 1 else 'passages'})",
-                    refid=f"compare-{a}--{b}",
-                )
-                contents += nodes.list_item("", nodes.paragraph("", "", ref))
-            out.append(contents)
-        for a, b in pairs:
-            section = nodes.section(ids=[f"compare-{a}--{b}"], classes=["standoff-comparison"])
-            title = f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
-            section += nodes.title(title, title)
-            rows = sorted(parallels.get((a, b), []), key=lambda r: (r[1].paragraph, r[1].start))
-            if not rows:
-                section += nodes.paragraph("", "These two sources share no annotated passage.")
-            for what, left, right, key, located in rows:
-                section += nodes.paragraph("", what, classes=["standoff-parallel-label"])
-                section += _grid(
-                    [
-                        _card(
-                            [self._para_link(left, key, located)],
-                            [quoted_paragraph(self.edition.passage(left))],
-                        ),
-                        _card(
-                            [self._para_link(right, key, located)],
-                            [quoted_paragraph(self.edition.passage(right))],
-                        ),
-                    ]
-                )
-            for witness in self.analysis.witnesses:
-                if {witness.source, witness.witness} == {a, b}:
-                    section += nodes.paragraph("", "Variants between the two printings", classes=["rubric"])
-                    section += variants_list(witness.collation)
-            out.append(section)
-        return out
+        return parallels
 
     def _add_pair(self, parallels: dict, first: Anchor, second: Anchor, what: str, located: Located) -> None:
         if first.source == second.source:

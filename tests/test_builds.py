@@ -543,3 +543,21 @@ def test_the_bulk_of_the_comparisons_and_contributors_is_filled_in_after_reading
     # the links in the log's note, in the comparison's card and in the contributors' list (two annotations)
     assert tex.count("The keeper\u2019s log, \\P{}2") == 4
     assert "deferred" not in tex
+
+
+def test_what_cannot_be_filled_in_fails_the_build_by_name(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a page's bulk not be found when it is filled in (the page read with something the edition no
+    longer has), the build says so, naming the page and what is missing, instead of leaving it out."""
+    from sphinx_standoff import contributors
+
+    (tiny_project / "contributors.md").write_text(
+        "---\norphan: true\n---\n\n# Contributors\n\n```{standoff-contributors}\n```\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(contributors, "annotation_lists", lambda env, docname, keys: {})
+    built = run_sphinx(tiny_project, tmp_path / "out", capsys)
+    assert built.status != 0
+    assert "contributors.md: WARNING: contributors: nothing to show for ('Without a named author', None)" in (
+        built.output
+    ), built.output

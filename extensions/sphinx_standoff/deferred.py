@@ -25,9 +25,13 @@ from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.locale import __
 from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.nodes import is_smartquotable
+
+logger = logging.getLogger(__name__)
 
 
 class standoff_deferred(nodes.General, nodes.Element):
@@ -64,6 +68,16 @@ class FillDeferred(SphinxPostTransform):
         for (kind, docname), pending in waiting.items():
             made = _FILLERS[kind](self.env, docname, [node["key"] for node in pending])
             for node in pending:
+                if node["key"] not in made:
+                    # the page was read with something its filler no longer finds: say so, lose nothing quietly
+                    logger.warning(
+                        __("%s: nothing to show for %r, which was there when the page was read; build afresh (-E)"),
+                        kind,
+                        node["key"],
+                        location=docname,
+                        type="standoff",
+                        subtype="deferred",
+                    )
                 content = made.get(node["key"], [])
                 for part in content:
                     for xref in part.findall(addnodes.pending_xref):

@@ -165,7 +165,7 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-contributors", ContributorsDirective)
-    add_filler("contributors", annotation_lists)  # type: ignore[arg-type]
+    add_filler("contributors", annotation_lists)
     app.connect("env-before-read-docs", _init)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

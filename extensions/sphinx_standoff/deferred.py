@@ -22,7 +22,6 @@ from typing import Any
 
 from docutils import nodes
 from docutils.utils import new_document
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import __
@@ -42,7 +41,7 @@ class standoff_deferred(nodes.General, nodes.Element):
 
 
 #: ``kind`` → what builds the content of the deferred nodes of one page, each keyed by its ``key``
-Filler = Callable[[BuildEnvironment, str, list[Hashable]], dict[Hashable, list[nodes.Node]]]
+Filler = Callable[[BuildEnvironment, str, list[Any]], dict[Any, list[nodes.Node]]]
 
 _FILLERS: dict[str, Filler] = {}
 
@@ -78,23 +77,17 @@ class FillDeferred(SphinxPostTransform):
                         type="standoff",
                         subtype="deferred",
                     )
-                content = made.get(node["key"], [])
-                for part in content:
-                    for xref in part.findall(addnodes.pending_xref):
-                        xref.setdefault("refdoc", docname)
-                node.replace_self(self._as_read(content))
+                node.replace_self(self._as_read(made.get(node["key"], [])))
 
     def _as_read(self, content: list[nodes.Node]) -> list[nodes.Node]:
         """``content``, with smart quotes applied as they are to a page as it is read."""
         if not any(_may_change(text) for part in content for text in part.findall(nodes.Text)):
             return content  # at 100 sources, 0.6 s of the comparisons page, to no effect
-        # the settings a page is read with: a LaTeX book's are the writer's own, without those of smart quotes
+        # the settings a page is read with (``env.settings``): a LaTeX book's are the writer's own, without those
+        # of smart quotes
         settings = copy(self.document.settings)
-        settings.smart_quotes = self.env.settings.get("smart_quotes", True)
-        settings.language_code = self.env.settings.get("language_code", "en")
-        settings.smartquotes_locales = self.env.settings.get(
-            "smartquotes_locales", getattr(self.document.settings, "smartquotes_locales", None)
-        )
+        for name, value in self.env.settings.items():
+            setattr(settings, name, value)
         holder = new_document(self.document.get("source", ""), settings)
         holder.reporter = self.document.reporter
         holder.extend(content)

@@ -177,7 +177,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-comparison", ComparisonDirective)
     app.add_directive("standoff-registers", NamesDirective)
     deferred.setup(app)  # the bulk of the pages across sources, filled in after reading
-    deferred.add_filler("comparison", fill_comparisons)  # type: ignore[arg-type]
+    deferred.add_filler("comparison", fill_comparisons)
     app.setup_extension("sphinx_standoff.contributors")
     for node, visitors in HTML_VISITORS.items():
         if node is standoff_filter:

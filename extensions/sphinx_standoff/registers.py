@@ -322,23 +322,18 @@ class CrossSourcePages:
         """The list of pairs, and a section for each, whose parallel passages are filled in after reading
         (``comparison_bodies``; see ``deferred``)."""
         parallels = self._parallels()
-        out: list[nodes.Node] = []
+        pairs = sorted(parallels)
+        titles = {(a, b): f"{self.edition.sources[a].label} and {self.edition.sources[b].label}" for a, b in pairs}
         contents = nodes.bullet_list(classes=["standoff-pairs"])
-        for a, b in sorted(parallels):
-            count = len(parallels[(a, b)])
-            ref = nodes.reference(
-                "",
-                f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
-                f" ({count} parallel {'passage' if count == 1 else 'passages'})",
-                refid=f"compare-{a}--{b}",
-            )
-            contents += nodes.list_item("", nodes.paragraph("", "", ref))
-        out.append(contents)
-        for a, b in sorted(parallels):
-            section = nodes.section(ids=[f"compare-{a}--{b}"], classes=["standoff-comparison"])
-            title = f"{self.edition.sources[a].label} and {self.edition.sources[b].label}"
-            section += nodes.title(title, title)
-            section += deferred("comparison", (a, b), self.docname)
+        for pair in pairs:
+            count = len(parallels[pair])
+            text = f"{titles[pair]} ({count} parallel {'passage' if count == 1 else 'passages'})"
+            contents += nodes.list_item("", nodes.paragraph("", "", nodes.reference("", text, refid=_pair_id(pair))))
+        out: list[nodes.Node] = [contents]
+        for pair in pairs:
+            section = nodes.section(ids=[_pair_id(pair)], classes=["standoff-comparison"])
+            section += nodes.title(titles[pair], titles[pair])
+            section += deferred("comparison", pair, self.docname)
             out.append(section)
         return out
 
@@ -483,6 +478,10 @@ class CrossSourcePages:
             if identification.annotation.body:
                 box.extend(self.markdown(identification.annotation.body, identification.path, identification.body_line))
         return box
+
+
+def _pair_id(pair: tuple[str, str]) -> str:
+    return f"compare-{pair[0]}--{pair[1]}"
 
 
 def _natural(text: str) -> list[str | int]:

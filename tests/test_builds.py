@@ -545,6 +545,23 @@ def test_the_bulk_of_the_comparisons_and_contributors_is_filled_in_after_reading
     assert "deferred" not in tex
 
 
+def test_a_running_head_prints_the_label_as_the_chapter_does(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source's label with an apostrophe is typographic in the running head of its chapter, as it is in the
+    chapter's text and links: the head is made after reading, where smart quotes do not reach by themselves."""
+    alpha = tiny_project / "sources" / "alpha.txt"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
+        encoding="utf-8",
+    )
+    status = build_main(["-W", "--keep-going", "-q", "-E", "-b", "latex", str(tiny_project), str(tmp_path / "tex")])
+    assert status == 0, capsys.readouterr()
+    tex = next((tmp_path / "tex").glob("*.tex")).read_text(encoding="utf-8")
+    assert "\\standoffrunninghead{The keeper\u2019s log}" in tex
+    assert "\\standoffrunninghead{Recollections}" in tex  # nothing to change: as it was
+
+
 def test_what_cannot_be_filled_in_fails_the_build_by_name(
     tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ annotation: at 100 sources, some 60,000 and 16,000 nodes. Every transform of the
 they need none of it: they hold no target, footnote, citation or Markdown. So a directive leaves a
 ``standoff_deferred`` node where they go, and a post-transform builds them from the loaded edition, as
 ``sphinx.ext.todo`` fills in its list late. What they do need of the reading phase, smart quotes (a source's
-label may have an apostrophe), is applied to the new nodes only.
+label may have an apostrophe), is applied to the new nodes only (``typography``).
 
 What stays in the page as read is what the environment keeps of it: its sections and titles (the page's
 table of contents), and the list of pairs at the top of the comparisons.
@@ -14,21 +14,18 @@ table of contents), and the list of pairs at the top of the comparisons.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from copy import copy
 from typing import Any
 
 from docutils import nodes
-from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import __
-from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.nodes import is_smartquotable
+
+from .typography import as_read
 
 logger = logging.getLogger(__name__)
 
@@ -77,47 +74,7 @@ class FillDeferred(SphinxPostTransform):
                         type="standoff",
                         subtype="deferred",
                     )
-                node.replace_self(self._as_read(made.get(node["key"], [])))
-
-    def _as_read(self, content: list[nodes.Node]) -> list[nodes.Node]:
-        """``content``, with smart quotes applied as they are to a page as it is read."""
-        if not any(_may_change(text) for part in content for text in part.findall(nodes.Text)):
-            return content  # at 100 sources, 0.6 s of the comparisons page, to no effect
-        # the settings a page is read with (``env.settings``): a LaTeX book's are the writer's own, without those
-        # of smart quotes
-        settings = copy(self.document.settings)
-        for name, value in self.env.settings.items():
-            setattr(settings, name, value)
-        holder = new_document(self.document.get("source", ""), settings)
-        holder.reporter = self.document.reporter
-        holder.extend(content)
-        SphinxSmartQuotes(holder, None).apply()
-        for text in holder.findall(nodes.Text):  # the texts smart quotes made belong to the page, not the holder
-            text.document = self.document
-        made = list(holder.children)
-        holder.clear()
-        return made
-
-
-#: what smart quotes change, whatever ``smartquotes_action`` says: quotes, backticks, dashes, ellipses
-_EDUCABLE = re.compile(r"['\"`]|--|\.\.\.|&quot;")
-
-
-def _may_change(text: nodes.Text) -> bool:
-    """Whether smart quotes could change ``text``: it has a character they change, in a block they treat (a
-    text element not inside another, or inside one only through a link, and not ``Special``)."""
-    if not _EDUCABLE.search(text) or not is_smartquotable(text):
-        return False
-    parent = text.parent
-    while parent is not None:
-        if (
-            isinstance(parent, nodes.TextElement)
-            and not isinstance(parent.parent, nodes.TextElement)
-            and not isinstance(parent, nodes.Special | nodes.FixedTextElement)
-        ):
-            return True
-        parent = parent.parent
-    return False
+                node.replace_self(as_read(self.env, self.document, made.get(node["key"], [])))
 
 
 def setup(app: Sphinx) -> None:

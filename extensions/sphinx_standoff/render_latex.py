@@ -43,6 +43,7 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from . import nodes as sn
 from .state import edition_of
+from .typography import text_as_read
 
 CR = "\n"
 PACKAGE = "sphinxstandoff"
@@ -439,7 +440,8 @@ class BookLayout(SphinxPostTransform):
             source = edition.sources.get(section["ids"][0])
             if source is None or not len(section) or not isinstance(section[0], nodes.title):
                 continue
-            section.insert(1, standoff_runninghead(text=source.label))
+            # the label as the chapter's own text has it: typographic quotes, as smart quotes made them
+            section.insert(1, standoff_runninghead(text=text_as_read(self.env, self.document, source.label)))
 
     def parts(self) -> None:
         """Before the first document of each captioned toctree of the root document: a part, so titled."""

@@ -491,6 +491,47 @@ def test_smart_quotes_skip_quoted_passages_and_treat_the_words_of_a_link_once(
     assert "\u201clit the lamp at dusk\u201d" in quoted, quoted
 
 
+def test_smart_quotes_skip_the_editions_paragraphs_they_would_not_change(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph the edition makes (a note, a line of provenance, a reading) with no quote, dash, ellipsis or
+    backslash is not given to smart quotes: at 100 sources, 17,400 of the 18,500 blocks they were given, and
+    1 s of a build. One with an apostrophe still is, and a reader sees the same page: the apostrophe
+    typographic, the lists as compact as before."""
+    from conftest import run_sphinx
+    from docutils import nodes
+    from sphinx.transforms import SphinxSmartQuotes
+
+    annotations = tiny_project / "annotations" / "tiny.yaml"
+    annotations.write_text(
+        annotations.read_text(encoding="utf-8").replace("not named in the log", "not named in the log's pages"),
+        encoding="utf-8",
+    )
+    treated: list[str] = []
+    get_tokens = SphinxSmartQuotes.get_tokens
+
+    def recording(self, txtnodes):  # type: ignore[no-untyped-def]
+        txtnodes = list(txtnodes)
+        block = txtnodes[0].parent if txtnodes else None
+        while block is not None and isinstance(block.parent, nodes.TextElement):
+            block = block.parent
+        if self.env.docname == "log" and isinstance(block, nodes.paragraph):  # not a title, label, field name
+            treated.append("".join(txtnodes))
+        return get_tokens(self, txtnodes)
+
+    monkeypatch.setattr(SphinxSmartQuotes, "get_tokens", recording)
+    built = run_sphinx(tiny_project, tmp_path / "out", capsys)
+    assert built.status == 0, built.output
+    assert any("log's pages" in text for text in treated), treated
+    assert not [text for text in treated if not re.search(r"['\"`\\]|--|\.\.\.", text)], treated
+    page = built.html("log.html")
+    notes = {note.get_text(" ", strip=True) for note in page.select("aside.standoff-note p")}
+    assert any("log\u2019s pages" in note for note in notes), notes
+    assert any("Both say the lamp was lit at dusk." in note for note in notes), notes
+    # docutils' HTML writer still finds the provenance a simple list (its paragraphs settled ones)
+    assert "simple" in page.select_one("dl.standoff-provenance")["class"]
+
+
 # -- what is filled in after reading -------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from .markdown import render_markdown
 from .registers import CrossSourcePages
 from .render import SourcePage
 from .state import analysis_of, edition_of, page_fingerprint, special_fingerprint
+from .typography import settle
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class SourceDirective(SphinxDirective):
             return []
         self.env.note_dependency(str(source.path))
         page = SourcePage(edition, source, _markdown(self), analysis_of(self.env))
-        return [page.build()]
+        return settle([page.build()])
 
 
 def _markdown(directive: SphinxDirective) -> Callable[[str, str, int], list[nodes.Node]]:
@@ -93,7 +94,7 @@ class _CrossSourceDirective(SphinxDirective):
                 subtype="duplicate-page",
             )
             return []
-        return self.build(CrossSourcePages(edition, analysis, _markdown(self), self.env.docname))
+        return settle(self.build(CrossSourcePages(edition, analysis, _markdown(self), self.env.docname)))
 
     def build(self, pages: CrossSourcePages) -> list[nodes.Node]:
         raise NotImplementedError

@@ -27,7 +27,7 @@ from .domain import StandoffDomain
 from .edition import Edition, load_edition, memo_version, unshown
 from .memo import Memo
 from .nodes import standoff_filter
-from .render_html import HTML_VISITORS, skip
+from .render_html import HTML_VISITORS, paragraphs_to_the_list_checker, skip
 from .render_latex import setup as setup_latex
 from .state import analysis_of, edition_of, page_fingerprint, set_edition, special_fingerprint
 from .validation import DEFAULT_ALLOWED_DIRECTIVES, DEFAULT_ALLOWED_ROLES, BodyChecker
@@ -185,6 +185,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
             app.add_node(node, html=visitors, **{name: (skip, None) for name in ("latex", "text", "man", "texinfo")})
         else:
             app.add_node(node, html=visitors)
+    paragraphs_to_the_list_checker()
     setup_latex(app)  # the printed edition: LaTeX visitors of every node, post-transforms, the package of macros
     app.connect("builder-inited", load, priority=600)
     app.connect("builder-inited", add_assets)
@@ -197,7 +198,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docutils import nodes
+from docutils.writers._html_base import SimpleListChecker
 from sphinx.writers.html5 import HTML5Translator
 
 from . import nodes as sn
@@ -138,9 +139,19 @@ def skip(self: object, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+def paragraphs_to_the_list_checker() -> None:
+    """Let docutils' HTML writer see the edition's paragraphs as paragraphs when it decides whether a list is
+    simple (printed compact, ``class="simple"``). Its checker knows nodes by class name, and takes any other
+    for a block that makes a list complex: the readings of a note, paragraphs ``standoff_settled``, would lose
+    their compact spacing."""
+    for node in (sn.standoff_para, sn.standoff_quoted, sn.standoff_settled):
+        setattr(SimpleListChecker, f"visit_{node.__name__}", SimpleListChecker.ignore_node)
+
+
 HTML_VISITORS = {
     sn.standoff_para: (HTML5Translator.visit_paragraph, HTML5Translator.depart_paragraph),
     sn.standoff_quoted: (HTML5Translator.visit_paragraph, HTML5Translator.depart_paragraph),
+    sn.standoff_settled: (HTML5Translator.visit_paragraph, HTML5Translator.depart_paragraph),
     sn.standoff_linktext: (HTML5Translator.visit_inline, HTML5Translator.depart_inline),
     sn.standoff_paratext: (visit_paratext, depart_paratext),
     sn.standoff_pnum: (visit_pnum, depart_pnum),

@@ -273,6 +273,7 @@ LATEX_VISITORS: dict[type[nodes.Element], tuple[Any, Any]] = {
     sn.standoff_docnotes: (visit_docnotes, depart_docnotes),
     sn.standoff_para: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
     sn.standoff_quoted: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
+    sn.standoff_settled: (LaTeXTranslator.visit_paragraph, LaTeXTranslator.depart_paragraph),
     sn.standoff_linktext: (LaTeXTranslator.visit_inline, LaTeXTranslator.depart_inline),
     sn.standoff_pnum: (visit_pnum, None),
     sn.standoff_mark: _wrap("standoffmark"),

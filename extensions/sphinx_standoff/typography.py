@@ -17,8 +17,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxSmartQuotes
 from sphinx.util.nodes import is_smartquotable
 
-#: what smart quotes change, whatever ``smartquotes_action`` says: quotes, backticks, dashes, ellipses
-_EDUCABLE = re.compile(r"['\"`]|--|\.\.\.|&quot;")
+from . import nodes as sn
+
+#: what smart quotes change, whatever ``smartquotes_action`` says: quotes, backticks, dashes, ellipses, and the
+#: escapes they undo (a doubled backslash becomes one, ``&#34;`` a quote)
+_EDUCABLE = re.compile(r"['\"`\\]|--|\.\.\.|&quot;|&#")
 
 
 def as_read(env: BuildEnvironment, document: nodes.document, content: list[nodes.Node]) -> list[nodes.Node]:
@@ -39,6 +42,26 @@ def as_read(env: BuildEnvironment, document: nodes.document, content: list[nodes
     made = list(holder.children)
     holder.clear()
     return made
+
+
+def settle(content: list[nodes.Node]) -> list[nodes.Node]:
+    """``content``, its paragraphs in which smart quotes would change nothing made ``standoff_settled``, which
+    the transform skips: the same output, without the transform's work on each."""
+    out = []
+    for top in content:
+        for paragraph in list(top.findall(nodes.paragraph)) if isinstance(top, nodes.Element) else ():
+            if type(paragraph) is not nodes.paragraph or isinstance(paragraph.parent, nodes.TextElement):
+                continue
+            if any(_EDUCABLE.search(text) for text in paragraph.findall(nodes.Text)):
+                continue
+            settled = sn.standoff_settled(paragraph.rawsource, "", *paragraph.children, **paragraph.attributes)
+            settled.source, settled.line = paragraph.source, paragraph.line
+            if paragraph is top:
+                top = settled
+            else:
+                paragraph.replace_self(settled)
+        out.append(top)
+    return out
 
 
 def text_as_read(env: BuildEnvironment, document: nodes.document, text: str) -> str:

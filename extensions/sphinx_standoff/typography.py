@@ -47,21 +47,37 @@ def as_read(env: BuildEnvironment, document: nodes.document, content: list[nodes
 def settle(content: list[nodes.Node]) -> list[nodes.Node]:
     """``content``, its paragraphs in which smart quotes would change nothing made ``standoff_settled``, which
     the transform skips: the same output, without the transform's work on each."""
-    out = []
+    out: list[nodes.Node] = []
     for top in content:
-        for paragraph in list(top.findall(nodes.paragraph)) if isinstance(top, nodes.Element) else ():
-            if type(paragraph) is not nodes.paragraph or isinstance(paragraph.parent, nodes.TextElement):
-                continue
-            if any(_EDUCABLE.search(text) for text in paragraph.findall(nodes.Text)):
-                continue
-            settled = sn.standoff_settled(paragraph.rawsource, "", *paragraph.children, **paragraph.attributes)
-            settled.source, settled.line = paragraph.source, paragraph.line
-            if paragraph is top:
-                top = settled
-            else:
-                paragraph.replace_self(settled)
+        if _settles(top):
+            top = _settled(top)
+        elif isinstance(top, nodes.Element):
+            _settle_within(top)
         out.append(top)
     return out
+
+
+def _settle_within(element: nodes.Element) -> None:
+    # a block, for smart quotes, is a text element not inside another: nothing inside one is looked at
+    for index, child in enumerate(element.children):
+        if isinstance(child, nodes.TextElement):
+            if _settles(child):
+                element[index] = _settled(child)
+        elif isinstance(child, nodes.Element):
+            _settle_within(child)
+
+
+def _settles(node: nodes.Node) -> bool:
+    # ``astext`` has every text of a paragraph (what an element adds to it only makes a match likelier)
+    return type(node) is nodes.paragraph and not _EDUCABLE.search(node.astext())
+
+
+def _settled(paragraph: nodes.paragraph) -> sn.standoff_settled:
+    # the same node, of the subclass, which adds nothing to a paragraph but ``Special``: a new node with the
+    # same children and attributes took twice as long, 0.29 against 0.15 s at 100 sources
+    paragraph.__class__ = sn.standoff_settled
+    paragraph.tagname = "standoff_settled"
+    return paragraph
 
 
 def text_as_read(env: BuildEnvironment, document: nodes.document, text: str) -> str:

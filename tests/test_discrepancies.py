@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -132,3 +133,56 @@ def test_collation_keeps_accidentals_apart_from_substantive_changes() -> None:
     assert collate("Exactly so!", "exactly so.").status == "accidental"
     changed = collate("in the quest", "in the continuing quest")
     assert changed.status == "misquoted" and changed.differences[0].kind == "omission"
+
+
+CURATED_AT_TWO_PASSAGES = """\
+annotations:
+  - id: dc-memoir-order
+    kind: discrepancy
+    discrepancy: characterisation
+    summary: The memoir has the keeper ordered; the order names no keeper.
+    targets:
+      - {source: memoir, exact: the keeper was ordered}
+      - {source: memoir, exact: till dawn}
+    status: unverifiable
+    confidence: low
+    assessment: Only the two texts are known.
+    authors:
+      - name: Test editors
+"""
+
+
+def test_the_summaries_at_the_notes_are_filled_in_after_reading(discrepancy_root, tmp_path, capsys) -> None:
+    """A note's summary of its register entry (the other readings of the same point, linked) is not part of the
+    page as read and pickled, which no transform of the reading phase then walks: at 100 sources, a quarter of
+    the nodes of the source pages. The HTML and the LaTeX have it all the same, its links resolved."""
+    import pickle
+
+    from docutils import nodes
+    from sphinx.cmd.build import build_main
+    from sphinx_standoff.deferred import standoff_deferred
+
+    # a curated discrepancy at two passages of one page: its summary is filled in at each of its two notes
+    (discrepancy_root / "annotations" / "curated.yaml").write_text(CURATED_AT_TWO_PASSAGES, encoding="utf-8")
+    built = build(discrepancy_root, tmp_path, capsys)
+    read = pickle.loads((tmp_path / "out" / ".doctrees" / "memoir.doctree").read_bytes())
+    assert {node["kind"] for node in read.findall(standoff_deferred)} == {"entry-line"}
+    summaries = [n for n in read.findall(nodes.Element) if "standoff-entry-summary" in n["classes"]]
+    assert not summaries, "the summaries were read and pickled with the page"
+    page = built.html("memoir.html")
+    summaries = page.select("div.standoff-entry-summary")
+    assert summaries
+    links = {a["href"] for summary in summaries for a in summary.select("a.reference")}
+    assert {"register.html#d-auto-ev-order-date", "order.html#p1"} <= links, links
+    assert not page.find(string=re.compile("standoff_deferred"))
+    capsys.readouterr()
+    status = build_main(["-W", "--keep-going", "-q", "-E", "-b", "latex", str(discrepancy_root), str(tmp_path / "tex")])
+    assert status == 0, capsys.readouterr()
+    tex = next((tmp_path / "tex").glob("*.tex")).read_text(encoding="utf-8")
+    assert tex.count("Discrepancy (date). ") >= len([s for s in summaries if "Discrepancy (date)" in s.get_text()]), (
+        "a summary is missing from the LaTeX"
+    )
+    assert r"\hyperref[\detokenize{register:d-auto-ev-order-date}]" in tex
+    # each note has a summary of its own, unwrapped as every note's is (a copy each, not one node in two places)
+    assert tex.count("(characterisation). }The memoir has the keeper ordered") == 2
+    assert "{standoff-entry-summary}" not in tex

@@ -62,7 +62,8 @@ class FillDeferred(SphinxPostTransform):
         for node in self.document.findall(standoff_deferred):
             waiting[(node["kind"], node["docname"])].append(node)
         for (kind, docname), pending in waiting.items():
-            made = _FILLERS[kind](self.env, docname, [node["key"] for node in pending])
+            made = _FILLERS[kind](self.env, docname, list(dict.fromkeys(node["key"] for node in pending)))
+            used: set[Any] = set()
             for node in pending:
                 if node["key"] not in made:
                     # the page was read with something its filler no longer finds: say so, lose nothing quietly
@@ -74,7 +75,11 @@ class FillDeferred(SphinxPostTransform):
                         type="standoff",
                         subtype="deferred",
                     )
-                node.replace_self(as_read(self.env, self.document, made.get(node["key"], [])))
+                content = made.get(node["key"], [])
+                if node["key"] in used:  # one key in two places (a note at each of two passages): a copy each
+                    content = [part.deepcopy() for part in content]
+                used.add(node["key"])
+                node.replace_self(as_read(self.env, self.document, content))
 
 
 def setup(app: Sphinx) -> None:

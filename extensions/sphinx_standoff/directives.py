@@ -58,7 +58,7 @@ class SourceDirective(SphinxDirective):
             )
             return []
         self.env.note_dependency(str(source.path))
-        page = SourcePage(edition, source, _markdown(self), analysis_of(self.env))
+        page = SourcePage(edition, source, _markdown(self), analysis_of(self.env), self.env.docname)
         return settle([page.build()])
 
 
@@ -135,6 +135,19 @@ def fill_comparisons(
     if edition is None or analysis is None:  # pragma: no cover - loaded at builder-inited
         return {}
     return CrossSourcePages(edition, analysis, _no_markdown, docname).comparison_bodies(pairs)
+
+
+def fill_entry_lines(
+    env: BuildEnvironment, docname: str, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[nodes.Node]]:
+    """The summaries of register entries at the notes of a source's page, filled in after reading."""
+    edition, analysis = edition_of(env), analysis_of(env)
+    domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
+    source_id = next((source for source, page in domain.pages.items() if page == docname), None)
+    source = edition.sources.get(source_id) if edition and source_id else None
+    if source is None:  # the page was read with a source the edition no longer has: FillDeferred says so
+        return {}
+    return SourcePage(edition, source, _no_markdown, analysis, docname).entry_lines(keys)
 
 
 def _no_markdown(text: str, path: str, line: int) -> list[nodes.Node]:  # pragma: no cover - a programming error

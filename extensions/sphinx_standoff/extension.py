@@ -22,6 +22,7 @@ from .directives import (
     RegisterDirective,
     SourceDirective,
     fill_comparisons,
+    fill_entry_lines,
 )
 from .domain import StandoffDomain
 from .edition import Edition, load_edition, memo_version, unshown
@@ -178,6 +179,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("standoff-registers", NamesDirective)
     deferred.setup(app)  # the bulk of the pages across sources, filled in after reading
     deferred.add_filler("comparison", fill_comparisons)
+    deferred.add_filler("entry-line", fill_entry_lines)
     app.setup_extension("sphinx_standoff.contributors")
     for node, visitors in HTML_VISITORS.items():
         if node is standoff_filter:
@@ -198,7 +200,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
-        "env_version": 6,
+        "env_version": 7,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -138,13 +138,12 @@ def fill_comparisons(
 
 
 def fill_entry_lines(
-    env: BuildEnvironment, docname: str, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], list[nodes.Node]]:
-    """The summaries of register entries at the notes of a source's page, filled in after reading."""
+    env: BuildEnvironment, docname: str, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], list[nodes.Node]]:
+    """The summaries of register entries at the notes of a source's page, filled in after reading (each key
+    names the page's source first)."""
     edition, analysis = edition_of(env), analysis_of(env)
-    domain: StandoffDomain = env.domains["standoff"]  # type: ignore[assignment]
-    source_id = next((source for source, page in domain.pages.items() if page == docname), None)
-    source = edition.sources.get(source_id) if edition and source_id else None
+    source = edition.sources.get(keys[0][0]) if edition and keys else None
     if source is None:  # the page was read with a source the edition no longer has: FillDeferred says so
         return {}
     return SourcePage(edition, source, _no_markdown, analysis, docname).entry_lines(keys)

@@ -200,7 +200,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     html_reading.setup(app)  # HTML only: notes in the margin, citation meta tags, the remembered view
     return {
         "version": __version__,
-        "env_version": 7,
+        "env_version": 8,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

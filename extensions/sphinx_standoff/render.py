@@ -156,9 +156,9 @@ def note_id(located: Located, index: int) -> str:
 class SourcePage:
     """Makes the nodes of one source's page.
 
-    Given the page's ``docname``, it leaves the summary of each register entry at a note (the other readings of
-    the same point, linked) to be filled in after reading (``entry_lines``; see ``deferred``): at 100 sources,
-    a quarter of the nodes of the source pages, none of which needs the reading phase.
+    It leaves the summary of each register entry at a note (the other readings of the same point, linked) to be
+    filled in after reading (``entry_lines``; see ``deferred``): at 100 sources, a quarter of the nodes of the
+    source pages, none of which needs the reading phase.
     """
 
     def __init__(
@@ -166,8 +166,8 @@ class SourcePage:
         edition: Edition,
         source: Source,
         markdown: MarkdownRenderer,
-        analysis: Analysis | None = None,
-        docname: str | None = None,
+        analysis: Analysis | None,
+        docname: str,
     ) -> None:
         self.edition = edition
         self.source = source
@@ -545,19 +545,19 @@ class SourcePage:
         return [para]
 
     def _entry_summary(self, entry: Entry, located: Located) -> nodes.Node:
-        if self.docname is None:
-            return self._entry_line(entry, located)
-        return deferred("entry-line", (entry.id, located.id), self.docname)
+        # the key names the source, so that the filler finds the page's source without a search
+        return deferred("entry-line", (self.source.id, entry.id, located.id), self.docname)
 
-    def entry_lines(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[nodes.Node]]:
-        """The summary of each (register entry, annotation) of ``keys`` at the annotation's note."""
+    def entry_lines(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[nodes.Node]]:
+        """The summary of each (this source, register entry, annotation) of ``keys`` at the annotation's note."""
         shown = {located.id: located for located, _ in self.entries}
-        out: dict[tuple[str, str], list[nodes.Node]] = {}
-        for entry_id, annotation_id in keys:
+        out: dict[tuple[str, str, str], list[nodes.Node]] = {}
+        for key in keys:
+            _, entry_id, annotation_id = key
             entry = self.analysis.entry(entry_id) if self.analysis else None
             located = shown.get(annotation_id)
             if entry is not None and located is not None:
-                out[(entry_id, annotation_id)] = [self._entry_line(entry, located)]
+                out[key] = [self._entry_line(entry, located)]
         return out
 
     def _entry_line(self, entry: Entry, located: Located) -> nodes.Node:

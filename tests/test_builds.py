@@ -432,6 +432,15 @@ def test_the_collector_is_tuned_during_a_build_and_put_back_after(
 # -- smart quotes ------------------------------------------------------------------------------------------------
 
 
+def _label_with_an_apostrophe(project: Path) -> None:
+    """Give the tiny edition's log the label "The keeper's log", which smart quotes make typographic."""
+    alpha = project / "sources" / "alpha.txt"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
+        encoding="utf-8",
+    )
+
+
 def test_smart_quotes_skip_quoted_passages_and_treat_the_words_of_a_link_once(
     tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -446,11 +455,7 @@ def test_smart_quotes_skip_quoted_passages_and_treat_the_words_of_a_link_once(
     from sphinx import addnodes
     from sphinx.transforms import SphinxSmartQuotes
 
-    alpha = tiny_project / "sources" / "alpha.txt"
-    alpha.write_text(
-        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
-        encoding="utf-8",
-    )
+    _label_with_an_apostrophe(tiny_project)
     (tiny_project / "comparisons.md").write_text(
         "---\norphan: true\n---\n\n# Comparisons\n\n```{standoff-comparison}\n```\n", encoding="utf-8"
     )
@@ -545,11 +550,7 @@ def test_the_bulk_of_the_comparisons_and_contributors_is_filled_in_after_reading
 
     from sphinx_standoff.deferred import standoff_deferred
 
-    alpha = tiny_project / "sources" / "alpha.txt"
-    alpha.write_text(
-        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
-        encoding="utf-8",
-    )
+    _label_with_an_apostrophe(tiny_project)
     for name, directive in (("comparisons", "standoff-comparison"), ("contributors", "standoff-contributors")):
         (tiny_project / f"{name}.md").write_text(f"# {name.title()}\n\n```{{{directive}}}\n```\n", encoding="utf-8")
     index = tiny_project / "index.md"
@@ -591,11 +592,7 @@ def test_a_running_head_prints_the_label_as_the_chapter_does(
 ) -> None:
     """A source's label with an apostrophe is typographic in the running head of its chapter, as it is in the
     chapter's text and links: the head is made after reading, where smart quotes do not reach by themselves."""
-    alpha = tiny_project / "sources" / "alpha.txt"
-    alpha.write_text(
-        alpha.read_text(encoding="utf-8").replace("short_title: Harbour log", "short_title: The keeper's log"),
-        encoding="utf-8",
-    )
+    _label_with_an_apostrophe(tiny_project)
     status = build_main(["-W", "--keep-going", "-q", "-E", "-b", "latex", str(tiny_project), str(tmp_path / "tex")])
     assert status == 0, capsys.readouterr()
     tex = next((tmp_path / "tex").glob("*.tex")).read_text(encoding="utf-8")

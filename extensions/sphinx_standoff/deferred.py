@@ -6,7 +6,8 @@ annotation: at 100 sources, some 60,000 and 16,000 nodes. Every transform of the
 they need none of it: they hold no target, footnote, citation or Markdown. So a directive leaves a
 ``standoff_deferred`` node where they go, and a post-transform builds them from the loaded edition, as
 ``sphinx.ext.todo`` fills in its list late. What they do need of the reading phase, smart quotes (a source's
-label may have an apostrophe), is applied to the new nodes only (``typography``).
+label may have an apostrophe), is applied to the new nodes only (``typography``). In HTML the filling
+comes after the other post-transforms too, which would only walk it (``FillDeferredLast``).
 
 What stays in the page as read is what the environment keeps of it: its sections and titles (the page's
 table of contents), and the list of pairs at the top of the comparisons.
@@ -125,6 +126,7 @@ class FillDeferredLast(FillDeferred):
         # one holder for the page: the resolver looks through the filled content only, not the page again
         holder = new_document(self.document.get("source", ""), self.document.settings)
         holder.reporter = self.document.reporter
+        # a box for each deferred node, so that each gets back its own content, links resolved
         holder.extend(nodes.Element("", *content) for _, content in filled)
         ReferencesResolver(holder).apply()
         for (node, _), box in zip(filled, list(holder.children), strict=True):

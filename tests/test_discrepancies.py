@@ -203,9 +203,13 @@ def test_in_html_the_filled_content_waits_for_the_other_post_transforms_and_need
     from sphinx_standoff import deferred
 
     (discrepancy_root / "annotations" / "curated.yaml").write_text(CURATED_AT_TWO_PASSAGES, encoding="utf-8")
-    (discrepancy_root / "contributors.md").write_text("# Contributors\n\n```{standoff-contributors}\n```\n")
+    (discrepancy_root / "contributors.md").write_text(
+        "# Contributors\n\n```{standoff-contributors}\n```\n", encoding="utf-8"
+    )
     index = discrepancy_root / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("comparisons\n", "comparisons\ncontributors\n"))
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("comparisons\n", "comparisons\ncontributors\n"), encoding="utf-8"
+    )
     made: dict[str, list[nodes.Node]] = {}
 
     filled = deferred.FillDeferred.filled

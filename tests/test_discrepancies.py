@@ -212,7 +212,7 @@ def test_in_html_the_filled_content_waits_for_the_other_post_transforms_and_need
     )
     made: dict[str, list[nodes.Node]] = {}
 
-    filled = deferred.FillDeferred.filled
+    filled = deferred._Fill.filled
 
     def recording(self):
         pairs = filled(self)
@@ -220,7 +220,7 @@ def test_in_html_the_filled_content_waits_for_the_other_post_transforms_and_need
             made.setdefault(node["kind"], []).extend(content)
         return pairs
 
-    monkeypatch.setattr(deferred.FillDeferred, "filled", recording)
+    monkeypatch.setattr(deferred._Fill, "filled", recording)
     waiting: dict[tuple[str, str], int] = {}
     highlight = HighlightLanguageTransform.apply
 

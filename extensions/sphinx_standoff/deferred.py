@@ -60,21 +60,8 @@ def add_filler(kind: str, filler: Filler) -> None:
     _FILLERS[kind] = filler
 
 
-class FillDeferred(SphinxPostTransform):
-    """Replace each ``standoff_deferred`` node by its content, before anything else looks at the tree.
-
-    So it is for every builder but HTML's: LaTeX's transforms number, move and unwrap what the filled content
-    holds, and a link checker collects its links. HTML's fill comes last (``FillDeferredLast``).
-    """
-
-    default_priority = 1  # before the LaTeX page references (5) and the references are resolved (10)
-
-    def is_supported(self) -> bool:
-        return not FillDeferredLast(self.document).is_supported()
-
-    def run(self, **kwargs: Any) -> None:
-        for node, content in self.filled():
-            node.replace_self(content)
+class _Fill(SphinxPostTransform):
+    """What both fills share: each deferred node of the page, with the content its filler builds."""
 
     def filled(self) -> list[tuple[standoff_deferred, list[nodes.Node]]]:
         """Each deferred node of the page, with its content, smart quotes applied."""
@@ -104,7 +91,24 @@ class FillDeferred(SphinxPostTransform):
         return filled
 
 
-class FillDeferredLast(FillDeferred):
+class FillDeferred(_Fill):
+    """Replace each ``standoff_deferred`` node by its content, before anything else looks at the tree.
+
+    So it is for every builder but HTML's: LaTeX's transforms number, move and unwrap what the filled content
+    holds, and a link checker collects its links. HTML's fill comes last (``FillDeferredLast``).
+    """
+
+    default_priority = 1  # before the LaTeX page references (5) and the references are resolved (10)
+
+    def is_supported(self) -> bool:
+        return not FillDeferredLast(self.document).is_supported()
+
+    def run(self, **kwargs: Any) -> None:
+        for node, content in self.filled():
+            node.replace_self(content)
+
+
+class FillDeferredLast(_Fill):
     """HTML's fill: after every other post-transform but the margin notes, with the content's links resolved
     here by Sphinx's own resolver.
 
@@ -115,9 +119,6 @@ class FillDeferredLast(FillDeferred):
 
     default_priority = 899  # after the theme's tables (furo: 500), before the notes move to the margin (900)
     formats = ("html",)
-
-    def is_supported(self) -> bool:
-        return SphinxPostTransform.is_supported(self)
 
     def run(self, **kwargs: Any) -> None:
         filled = self.filled()

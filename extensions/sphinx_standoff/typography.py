@@ -52,21 +52,18 @@ def settle(content: list[nodes.Node]) -> list[nodes.Node]:
     """``content``, its paragraphs in which smart quotes would change nothing made ``standoff_settled``, which
     the transform skips: the same output, without the transform's work on each."""
     for top in content:
-        if _settles(top):
-            _settled(top)
-        elif isinstance(top, nodes.Element):
-            _settle_within(top)
+        _settle(top)
     return content
 
 
-def _settle_within(element: nodes.Element) -> None:
+def _settle(node: nodes.Node) -> None:
     # a block, for smart quotes, is a text element not inside another: nothing inside one is looked at
-    for child in element.children:
-        if isinstance(child, nodes.TextElement):
-            if _settles(child):
-                _settled(child)
-        elif isinstance(child, nodes.Element):
-            _settle_within(child)
+    if isinstance(node, nodes.TextElement):
+        if _settles(node):
+            _settled(node)
+    elif isinstance(node, nodes.Element):
+        for child in node.children:
+            _settle(child)
 
 
 def _settles(node: nodes.Node) -> bool:
